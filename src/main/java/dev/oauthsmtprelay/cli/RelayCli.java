@@ -1,0 +1,20 @@
+package dev.oauthsmtprelay.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the runnable jar. */
+@Command(name = "oauth-smtp-relay", mixinStandardHelpOptions = true, version = "oauth-smtp-relay 0.1.0",
+        description = "Relays mail from spool directories and JMS queues to Google Workspace and Microsoft 365 "
+                + "over SMTP with OAuth 2.0 (XOAUTH2).",
+        subcommands = {RunCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+public class RelayCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new RelayCli());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.oauthsmtprelay.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * Where the properties come from. The built-in defaults are Camel "initial properties", which
+ * every location, {@code -D} system property and environment variable overrides; the
+ * administrator's file is the location.
+ */
+public final class RelayConfigLocations {
+
+    private static final String DEFAULTS = "relay-defaults.properties";
+
+    private RelayConfigLocations() {
+    }
+
+    /** The file given with {@code --config} as a Camel properties location, or null without one. */
+    public static String of(Path configFile) {
+        if (configFile == null) {
+            return null;
+        }
+        if (!Files.isReadable(configFile)) {
+            throw new ConfigurationException("Configuration file " + configFile.toAbsolutePath()
+                    + " does not exist or cannot be read. Check the path given with --config.");
+        }
+        return "file:" + configFile.toAbsolutePath();
+    }
+
+    public static Properties defaults() {
+        Properties defaults = new Properties();
+        try (InputStream in = RelayConfigLocations.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the class path");
+            }
+            defaults.load(in);
+            return defaults;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets the defaults and the configuration file on a context that embeds or runs the relay. */
+    public static void apply(CamelContext context, Path configFile) {
+        context.getPropertiesComponent().setInitialProperties(defaults());
+        String location = of(configFile);
+        if (location != null) {
+            context.getPropertiesComponent().setLocation(location);
+        }
+    }
+}
