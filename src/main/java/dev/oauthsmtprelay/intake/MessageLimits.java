@@ -1,0 +1,23 @@
+package dev.oauthsmtprelay.intake;
+
+/** Checks shared by every input format, so each rule has one wording. */
+final class MessageLimits {
+
+    private MessageLimits() {
+    }
+
+    static void requireContent(byte[] content) throws InvalidMessageException {
+        if (content == null || content.length == 0) {
+            throw new InvalidMessageException("empty message: it has no content; send the complete message (a "
+                    + "spool file must be written completely under a temporary name, then renamed to .eml or .json)");
+        }
+    }
+
+    static void requireWithinSize(long size, long maxSizeBytes) throws InvalidMessageException {
+        if (size > maxSizeBytes) {
+            throw new InvalidMessageException("message too large: " + size + " bytes, the limit is " + maxSizeBytes
+                    + " bytes; send fewer or smaller attachments, or raise " + IntakeSettings.MAX_SIZE_KEY
+                    + " if the mail provider accepts larger messages");
+        }
+    }
+}

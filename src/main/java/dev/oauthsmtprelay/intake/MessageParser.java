@@ -1,0 +1,39 @@
+package dev.oauthsmtprelay.intake;
+
+import java.util.Locale;
+
+/**
+ * One entry point for every intake: spool files are dispatched by extension, JMS messages call
+ * {@link #parseMime} or {@link #parseJson} directly.
+ */
+public final class MessageParser {
+
+    private final MimeMessageParser mime;
+    private final JsonMessageParser json;
+
+    public MessageParser(IntakeSettings settings) {
+        this.mime = new MimeMessageParser(settings);
+        this.json = new JsonMessageParser(settings);
+    }
+
+    /** Parses a spool file: {@code .eml} as MIME, {@code .json} as the structured format (case ignored). */
+    public RelayMessage parse(String fileName, byte[] content) throws InvalidMessageException {
+        String lower = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".eml")) {
+            return mime.parse(content);
+        }
+        if (lower.endsWith(".json")) {
+            return json.parse(content);
+        }
+        throw new InvalidMessageException("unsupported file type: \"" + fileName + "\"; the relay accepts .eml "
+                + "(a MIME message) and .json (the structured message format); rename the file accordingly");
+    }
+
+    public RelayMessage parseMime(byte[] content, EnvelopeOverride override) throws InvalidMessageException {
+        return mime.parse(content, override);
+    }
+
+    public RelayMessage parseJson(byte[] content) throws InvalidMessageException {
+        return json.parse(content);
+    }
+}
