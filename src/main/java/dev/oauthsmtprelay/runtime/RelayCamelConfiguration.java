@@ -1,32 +1,128 @@
 package dev.oauthsmtprelay.runtime;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.broker.BrokerSettings;
+import dev.oauthsmtprelay.broker.RelayBroker;
+import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Finding;
+import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.delivery.DeadLetters;
+import dev.oauthsmtprelay.delivery.DeliveryFailureHandler;
+import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.DeliveryOutcome;
+import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.intake.IntakeSettings;
+import dev.oauthsmtprelay.intake.MessageParser;
+import dev.oauthsmtprelay.mail.SmtpClient;
+import dev.oauthsmtprelay.mail.SmtpSettings;
+import dev.oauthsmtprelay.mail.XOAuth2MailSender;
+import dev.oauthsmtprelay.routes.DeliveryRoute;
+import dev.oauthsmtprelay.routes.RelayErrorHandling;
+import dev.oauthsmtprelay.routes.SpoolIntakeRoute;
+import dev.oauthsmtprelay.sender.SenderResolver;
+import dev.oauthsmtprelay.spool.SpoolFileIntake;
+import dev.oauthsmtprelay.spool.SpoolRejection;
 
 /**
- * Sets the relay up inside a Camel context: validates the configuration and credentials, then
- * binds the token service as {@value #TOKEN_SERVICE_BEAN}.
+ * Sets the relay up inside any Camel context (camel-main, a plain DefaultCamelContext, an
+ * application that embeds it): validates configuration and credentials, starts the broker, binds
+ * the beans and adds the routes. Call {@link #configure(CamelContext)} before the context starts.
  */
 public class RelayCamelConfiguration implements CamelConfiguration {
 
     public static final String TOKEN_SERVICE_BEAN = "relayTokenService";
+    public static final String MAIL_SENDER_BEAN = "relayMailSender";
+    public static final String JMS_COMPONENT = "relayjms";
     private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
 
+    private final Clock clock;
+
+    public RelayCamelConfiguration() {
+        this(Clock.systemUTC());
+    }
+
+    public RelayCamelConfiguration(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
-    public void configure(CamelContext context) {
-        RelayEnvironment environment = RelayEnvironment.from(context, Clock.systemUTC());
+    public void configure(CamelContext context) throws Exception {
+        RelayEnvironment environment = RelayEnvironment.from(context, clock);
+        RelaySettings settings = environment.settings();
         for (Finding warning : environment.credentials().warnings()) {
             LOG.warn("Credentials {}: {}{}", environment.credentials().credentials().source(),
                     warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
         }
         context.getRegistry().bind(TOKEN_SERVICE_BEAN, environment.tokenService());
-        LOG.info("Tokens from {}; relaying for domain {} through {}", environment.tokenService().client().describe(),
-                environment.settings().aliasDomain(), environment.smtpHost());
+
+        RelayBroker broker = new RelayBroker(brokerSettings(settings));
+        context.addService(broker, true, true);
+        JmsComponent jms = JmsComponent.jmsComponent(broker.connectionFactory());
+        context.addComponent(JMS_COMPONENT, jms);
+        context.getRegistry().bind("relayProducerConnectionFactory", broker.producerConnectionFactory());
+        String queueUri = JMS_COMPONENT + ":queue:" + broker.deliveryQueue()
+                + "?connectionFactory=#relayProducerConnectionFactory";
+
+        SmtpSettings smtp = SmtpSettings.from(settings, environment.smtpHost());
+        SmtpClient client = new SmtpClient(smtp, environment.tokenService());
+        context.getRegistry().bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
+        DeliveryGate gate = new DeliveryGate(context, DeliveryRoute.ROUTE_ID, client,
+                settings.duration("relay.delivery.probe-interval", Duration.ofSeconds(30)));
+        context.addService(gate);
+
+        DeadLetters deadLetters = new DeadLetters(DeadLetterStore.inDataDir(settings.dataDir()), clock);
+        MessageParser parser = new MessageParser(new IntakeSettings(settings.aliasDomain(),
+                settings.value(IntakeSettings.MAX_SIZE_KEY).map(Long::parseLong)
+                        .orElse(IntakeSettings.DEFAULT_MAX_SIZE_BYTES),
+                attachmentDirs(settings), clock));
+
+        context.addRoutesConfigurations(new RelayErrorHandling(new SpoolRejection(clock),
+                new DeliveryFailureHandler(deadLetters, gate,
+                        settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock)));
+        context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock),
+                settings.value("relay.spool.archive-dir").orElse(null)));
+        context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session()),
+                new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
+        LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
+                settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
+    }
+
+    private static BrokerSettings brokerSettings(RelaySettings settings) {
+        BrokerSettings broker = BrokerSettings.defaults(settings.dataDir())
+                .withQueues(settings.value("relay.broker.delivery-queue").orElse(BrokerSettings.DEFAULT_DELIVERY_QUEUE),
+                        settings.value("relay.broker.dead-letter-queue").orElse(BrokerSettings.DEFAULT_DEAD_LETTER_QUEUE))
+                .withRedelivery(settings.duration("relay.broker.redelivery-delay", BrokerSettings.DEFAULT_REDELIVERY_DELAY),
+                        settings.value("relay.broker.redelivery-multiplier").map(Double::parseDouble)
+                                .orElse(BrokerSettings.DEFAULT_REDELIVERY_MULTIPLIER),
+                        settings.duration("relay.broker.max-redelivery-delay", BrokerSettings.DEFAULT_MAX_REDELIVERY_DELAY));
+        if (settings.value("relay.broker.url").isPresent()) {
+            broker = broker.withExternalUrl(settings.value("relay.broker.url").get());
+        }
+        if (settings.value("relay.broker.user").isPresent()) {
+            broker = broker.withCredentials(settings.value("relay.broker.user").get(),
+                    settings.value("relay.broker.password").orElse(""));
+        }
+        if (settings.value("relay.broker.listen").isPresent()) {
+            broker = broker.withListenUrl(settings.value("relay.broker.listen").get());
+        }
+        return broker;
+    }
+
+    private static List<Path> attachmentDirs(RelaySettings settings) {
+        return settings.value(IntakeSettings.ATTACHMENT_DIRS_KEY)
+                .map(dirs -> Arrays.stream(dirs.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of)
+                        .toList())
+                .orElse(List.of());
     }
 }

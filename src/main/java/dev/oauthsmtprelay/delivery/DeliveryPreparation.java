@@ -1,0 +1,63 @@
+package dev.oauthsmtprelay.delivery;
+
+import java.util.List;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+import dev.oauthsmtprelay.mail.OutgoingMessage;
+import dev.oauthsmtprelay.mail.SmtpFailure;
+import dev.oauthsmtprelay.sender.SenderResolution;
+import dev.oauthsmtprelay.sender.SenderResolver;
+
+/**
+ * Turns a queued message into an {@link OutgoingMessage}: decides the sender mailbox (relay.users,
+ * alias domain, default sender) whose token authenticates the session and which is used as MAIL
+ * FROM, so the hub accepts it. The From header stays as written.
+ */
+public final class DeliveryPreparation implements Processor {
+
+    /** Exchange property holding the sender mailbox, for failure handling. */
+    public static final String MAILBOX = "relayMailbox";
+    public static final String STARTED = "relayDeliveryStarted";
+    private static final String QUEUED_MIME = "relayQueuedMime";
+
+    private final SenderResolver senders;
+    private final Session session;
+
+    public DeliveryPreparation(SenderResolver senders, Session session) {
+        this.senders = senders;
+        this.session = session;
+    }
+
+    /** The message bytes as they came from the queue (the body is an OutgoingMessage after preparation). */
+    public static byte[] queuedMime(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        byte[] mime = exchange.getProperty(QUEUED_MIME, byte[].class);
+        return mime != null ? mime : QueuedMessage.mime(exchange.getIn());
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        exchange.setProperty(STARTED, System.nanoTime());
+        Message in = exchange.getIn();
+        byte[] mime = QueuedMessage.mime(in);
+        exchange.setProperty(QUEUED_MIME, mime);
+        String from = QueuedMessage.mailFrom(in);
+        List<String> recipients = QueuedMessage.recipients(in);
+        SenderResolution resolution = senders.resolve(from);
+        if (resolution.mailbox().isEmpty()) {
+            throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, senders.noSenderReason(from), null, null);
+        }
+        String mailbox = resolution.mailbox().get();
+        exchange.setProperty(MAILBOX, mailbox);
+        try {
+            in.setBody(new OutgoingMessage(session, mime, mailbox, recipients, mailbox));
+        } catch (MessagingException e) {
+            throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "
+                    + e.getMessage(), null, null);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.oauthsmtprelay.mail;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+
+/**
+ * A message ready for the hub: the MIME bytes exactly as queued (they are written back unchanged),
+ * the envelope, and the mailbox whose token authenticates the session. Camel-mail hands a
+ * MimeMessage body to the relay's sender as it is, which is how the envelope travels with it.
+ */
+public final class OutgoingMessage extends SMTPMessage {
+
+    private final String mailbox;
+    private final List<String> recipients;
+    private DeliveryReport report;
+
+    public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
+            throws MessagingException {
+        super(session, new ByteArrayInputStream(mime));
+        this.mailbox = mailbox;
+        this.recipients = List.copyOf(recipients);
+        setEnvelopeFrom(mailFrom);
+    }
+
+    public String mailbox() {
+        return mailbox;
+    }
+
+    public List<String> recipients() {
+        return recipients;
+    }
+
+    /** What the hub answered, set by the sender once the message was handed over. */
+    public DeliveryReport report() {
+        return report;
+    }
+
+    void report(DeliveryReport report) {
+        this.report = report;
+    }
+}

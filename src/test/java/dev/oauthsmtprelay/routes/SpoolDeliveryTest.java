@@ -1,0 +1,275 @@
+package dev.oauthsmtprelay.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.fixtures.IssuedTokens;
+import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
+
+/** End to end: spool file → embedded Artemis → camel-mail → real STARTTLS + XOAUTH2 hub. */
+class SpoolDeliveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static TokenServer tokenServer;
+
+    @TempDir
+    Path dir;
+
+    private XOAuth2SmtpHub hub;
+    private RelayHarness relay;
+
+    @BeforeAll
+    static void startTokenServer() {
+        tokenServer = new TokenServer();
+    }
+
+    @AfterAll
+    static void stopTokenServer() {
+        tokenServer.close();
+    }
+
+    @AfterEach
+    void stop() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private RelayHarness microsoftRelay(Map<String, Object> extra) {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Path credentials = TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        relay = new RelayHarness(dir, credentials, hub, extra).start();
+        return relay;
+    }
+
+    private RelayHarness googleRelay() {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.mailboxTokens(tokenServer, "google")).start();
+        Path credentials = TestCredentials.write(dir, "gmail.json",
+                TestCredentials.googleFields(tokenServer.tokenEndpoint("google"), "example.com"));
+        relay = new RelayHarness(dir, credentials, hub, Map.of()).start();
+        return relay;
+    }
+
+    private static String eml(String from, String to, String extraHeaders, String body) {
+        return "From: " + from + "\r\nTo: " + to + "\r\n" + extraHeaders + "Subject: test\r\n\r\n" + body + "\r\n";
+    }
+
+    @Test
+    void should_deliver_an_eml_file_with_its_envelope_and_without_bcc_header() throws Exception {
+        microsoftRelay(Map.of());
+
+        Path file = relay.drop("invoice.eml", eml("Billing <billing@example.com>", "customer@example.net",
+                "Cc: archive@example.org\r\nBcc: audit@example.com\r\n", "Invoice 42"));
+
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.mailFrom()).isEqualTo("billing@example.com");
+        assertThat(received.recipients()).containsExactly("customer@example.net", "archive@example.org",
+                "audit@example.com");
+        assertThat(received.authenticatedMailbox()).isEqualTo("billing@example.com");
+        assertThat(received.overTls()).isTrue();
+        String data = received.dataAsString();
+        assertThat(data).doesNotContainIgnoringCase("bcc:").contains("Message-ID: <").contains("Date: ")
+                .contains("Invoice 42");
+        await(WAIT, () -> !Files.exists(file), () -> "the spool file is removed after queueing");
+        assertThat(hub.connections()).allSatisfy(c -> assertThat(c.sentCommandInClear("AUTH")).isFalse());
+    }
+
+    @Test
+    void should_deliver_a_json_file_with_a_token_for_the_sender_mailbox_on_google() throws Exception {
+        googleRelay();
+
+        relay.drop("alert.json", "{\"from\":\"ops@example.com\",\"to\":[\"oncall@example.net\"],"
+                + "\"subject\":\"Disk full\",\"text\":\"Volume /data is at 97%\"}");
+
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.recipients()).containsExactly("oncall@example.net");
+        assertThat(received.authenticatedMailbox()).isEqualTo("ops@example.com");
+        assertThat(SignedJWT.parse(received.token()).getJWTClaimsSet().getSubject()).isEqualTo("ops@example.com");
+        assertThat(received.dataAsString()).contains("Subject: Disk full").contains("Volume /data is at 97%");
+    }
+
+    @Test
+    void should_move_malformed_files_to_error_with_reason_and_keep_delivering_good_ones() throws Exception {
+        microsoftRelay(Map.of());
+
+        relay.drop("no-recipient.eml", "From: billing@example.com\r\nSubject: x\r\n\r\nbody\r\n");
+        relay.drop("broken.json", "{\"from\": \"billing@example.com\", \"to\": ");
+        relay.drop("good.eml", eml("billing@example.com", "customer@example.net", "", "fine"));
+
+        hub.awaitMessages(1, WAIT);
+        await(WAIT, () -> relay.filesIn(relay.errorDir(), ".reason.txt") == 2, () -> "two reason files");
+        assertThat(Files.readString(relay.errorDir().resolve("no-recipient.eml.reason.txt")))
+                .contains("no recipient");
+        assertThat(Files.readString(relay.errorDir().resolve("broken.json.reason.txt"))).contains("line");
+        assertThat(relay.errorDir().resolve("no-recipient.eml")).exists();
+        assertThat(relay.errorDir().resolve("broken.json")).exists();
+        assertThat(hub.messageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void should_retry_a_transient_failure_and_then_deliver() throws Exception {
+        microsoftRelay(Map.of());
+        hub.failNextData(2, "451 4.3.0 Temporary server error. Please try again later");
+
+        relay.drop("report.eml", eml("billing@example.com", "customer@example.net", "", "report"));
+
+        assertThat(hub.awaitMessages(1, WAIT)).hasSize(1);
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+    }
+
+    @Test
+    void should_dead_letter_a_permanent_failure_with_the_hub_reply() throws Exception {
+        microsoftRelay(Map.of());
+        hub.failNextData(1, "554 5.6.0 Message rejected: content not allowed");
+
+        relay.drop("bad-content.eml", eml("billing@example.com", "customer@example.net", "", "x"));
+
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "one dead letter");
+        JsonNode letter = new ObjectMapper().readTree(Files.list(relay.deadLetterDir())
+                .filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow().toFile());
+        assertThat(letter.get("reason").asText()).contains("554 5.6.0");
+        assertThat(letter.get("smtpReply").asText()).startsWith("554 5.6.0");
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".eml")).isEqualTo(1);
+        assertThat(hub.messageCount()).isZero();
+    }
+
+    @Test
+    void should_deliver_to_accepted_recipients_and_dead_letter_a_copy_for_the_refused_one() throws Exception {
+        microsoftRelay(Map.of());
+        hub.rejectRecipient("gone@example.net", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found");
+
+        relay.drop("news.eml", eml("billing@example.com", "customer@example.net, gone@example.net", "", "news"));
+
+        assertThat(hub.awaitMessages(1, WAIT).get(0).recipients()).containsExactly("customer@example.net");
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "a dead letter for gone@");
+        String letter = Files.readString(Files.list(relay.deadLetterDir()).filter(f -> f.toString().endsWith(".json"))
+                .findFirst().orElseThrow());
+        assertThat(letter).contains("gone@example.net").contains("550 5.1.10").doesNotContain("customer@example.net");
+    }
+
+    @Test
+    void should_pause_on_rejected_login_keep_messages_and_resume_after_the_fix() throws Exception {
+        ListAppender<ILoggingEvent> gateLog = new ListAppender<>();
+        gateLog.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(DeliveryGate.class);
+        logger.addAppender(gateLog);
+        try {
+            microsoftRelay(Map.of());
+            hub.setRejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365);
+            hub.setTokenValidator((mailbox, token) -> false);
+
+            for (int i = 0; i < 3; i++) {
+                relay.drop("m" + i + ".eml", eml("billing@example.com", "customer@example.net", "", "n" + i));
+            }
+            await(WAIT, () -> gateLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains("Delivery paused")),
+                    () -> "a 'Delivery paused' log line");
+            Thread.sleep(1000);
+            assertThat(hub.messageCount()).isZero();
+            assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+            assertThat(gateLog.list.stream().filter(e -> e.getFormattedMessage().contains("Delivery paused")).count())
+                    .isEqualTo(1);
+            assertThat(gateLog.list.get(0).getFormattedMessage()).contains("5.7.3").contains("New-ServicePrincipal");
+            int attemptsWhilePaused = hub.authAttemptCount();
+
+            hub.setTokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant"));
+
+            assertThat(hub.awaitMessages(3, WAIT)).hasSize(3);
+            assertThat(attemptsWhilePaused).as("logins while paused stay bounded").isLessThan(20);
+            assertThat(gateLog.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Delivery resumed"));
+        } finally {
+            logger.detachAppender(gateLog);
+        }
+    }
+
+    @Test
+    void should_deliver_messages_queued_before_a_restart() throws Exception {
+        microsoftRelay(Map.of());
+        hub.setTokenValidator((mailbox, token) -> false);
+        for (int i = 0; i < 5; i++) {
+            relay.drop("q" + i + ".eml", eml("billing@example.com", "customer@example.net", "", "queued " + i));
+        }
+        await(WAIT, () -> relay.filesIn(relay.spoolDir(), ".eml") == 0, () -> "all five files queued");
+        relay.stop();
+
+        hub.setTokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant"));
+        relay.start();
+
+        List<XOAuth2SmtpHub.ReceivedMessage> received = hub.awaitMessages(5, WAIT);
+        assertThat(received).extracting(XOAuth2SmtpHub.ReceivedMessage::dataAsString)
+                .anySatisfy(d -> assertThat(d).contains("queued 0"))
+                .anySatisfy(d -> assertThat(d).contains("queued 4"));
+        Thread.sleep(500);
+        assertThat(hub.messageCount()).isEqualTo(5);
+    }
+
+    @Test
+    void should_refuse_a_hub_without_starttls_and_keep_the_message_queued() throws Exception {
+        hub = XOAuth2SmtpHub.builder().tlsMode(XOAuth2SmtpHub.TlsMode.NO_STARTTLS)
+                .tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Path credentials = TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        relay = new RelayHarness(dir, credentials, hub, Map.of("relay.smtp.tls", "starttls")).start();
+
+        relay.drop("secret.eml", eml("billing@example.com", "customer@example.net", "", "confidential"));
+
+        await(WAIT, () -> hub.connectionCount() > 0, () -> "a connection attempt");
+        Thread.sleep(500);
+        assertThat(hub.messageCount()).isZero();
+        assertThat(hub.connections()).allSatisfy(c -> assertThat(c.sentCommand("AUTH")).as(c.toString()).isFalse());
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+    }
+
+    @Test
+    void should_dead_letter_a_message_whose_sender_has_no_mailbox() throws Exception {
+        microsoftRelay(Map.of());
+
+        relay.drop("ibmi.eml", eml("QSYSOPR@ibmi.local", "customer@example.net", "", "from the operator"));
+
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "a dead letter");
+        String letter = Files.readString(Files.list(relay.deadLetterDir()).filter(f -> f.toString().endsWith(".json"))
+                .findFirst().orElseThrow());
+        assertThat(letter).contains("QSYSOPR@ibmi.local").contains("relay.default-sender");
+    }
+
+    @Test
+    void should_relay_an_ibm_i_operator_message_through_the_user_mapping() throws Exception {
+        Path users = dir.resolve("users.properties");
+        Files.writeString(users, "# ADDUSRSMTP equivalents\nQSYSOPR = operations@example.com\n");
+        microsoftRelay(Map.of("relay.users", users));
+
+        relay.drop("ibmi.eml", eml("QSYSOPR@ibmi.local", "customer@example.net", "", "from the operator"));
+
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.authenticatedMailbox()).isEqualTo("operations@example.com");
+        assertThat(received.mailFrom()).isEqualTo("operations@example.com");
+        assertThat(received.dataAsString()).contains("From: QSYSOPR@ibmi.local");
+    }
+}
