@@ -8,6 +8,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import dev.oauthsmtprelay.intake.FromRewrite;
+import dev.oauthsmtprelay.intake.InvalidMessageException;
 import dev.oauthsmtprelay.mail.OutgoingMessage;
 import dev.oauthsmtprelay.mail.SmtpFailure;
 import dev.oauthsmtprelay.sender.SenderResolution;
@@ -16,7 +18,7 @@ import dev.oauthsmtprelay.sender.SenderResolver;
 /**
  * Turns a queued message into an {@link OutgoingMessage}: decides the sender mailbox (relay.users,
  * alias domain, default sender) whose token authenticates the session and which is used as MAIL
- * FROM, so the hub accepts it. The From header stays as written.
+ * FROM, so the hub accepts it. The From header stays as written unless relay.rewrite-from is set.
  */
 public final class DeliveryPreparation implements Processor {
 
@@ -27,10 +29,13 @@ public final class DeliveryPreparation implements Processor {
 
     private final SenderResolver senders;
     private final Session session;
+    private final boolean rewriteFrom;
 
-    public DeliveryPreparation(SenderResolver senders, Session session) {
+    /** @param rewriteFrom relay.rewrite-from: make the From header the sender mailbox when it differs */
+    public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom) {
         this.senders = senders;
         this.session = session;
+        this.rewriteFrom = rewriteFrom;
     }
 
     /** The message bytes as they came from the queue (the body is an OutgoingMessage after preparation). */
@@ -54,8 +59,9 @@ public final class DeliveryPreparation implements Processor {
         String mailbox = resolution.mailbox().get();
         exchange.setProperty(MAILBOX, mailbox);
         try {
-            in.setBody(new OutgoingMessage(session, mime, mailbox, recipients, mailbox));
-        } catch (MessagingException e) {
+            byte[] sent = rewriteFrom && !mailbox.equalsIgnoreCase(from) ? FromRewrite.apply(mime, mailbox) : mime;
+            in.setBody(new OutgoingMessage(session, sent, mailbox, recipients, mailbox));
+        } catch (MessagingException | InvalidMessageException e) {
             throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "
                     + e.getMessage(), null, null);
         }

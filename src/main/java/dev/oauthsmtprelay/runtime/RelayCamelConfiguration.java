@@ -92,7 +92,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                         settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock)));
         context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock),
                 settings.value("relay.spool.archive-dir").orElse(null)));
-        context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session()),
+        context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session(),
+                settings.bool("relay.rewrite-from", false)),
                 new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
         LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
                 settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);

@@ -272,4 +272,29 @@ class SpoolDeliveryTest {
         assertThat(received.mailFrom()).isEqualTo("operations@example.com");
         assertThat(received.dataAsString()).contains("From: QSYSOPR@ibmi.local");
     }
+
+    @Test
+    void should_rewrite_from_to_the_mailbox_and_keep_the_original_as_reply_to_when_configured() throws Exception {
+        microsoftRelay(Map.of("relay.default-sender", "relay@example.com", "relay.rewrite-from", "true"));
+
+        relay.drop("job.eml", eml("Nightly Batch <batch@ibmi.local>", "customer@example.net", "", "done"));
+
+        String data = hub.awaitMessages(1, WAIT).get(0).dataAsString();
+        assertThat(data).contains("From: relay@example.com").contains("Reply-To: Nightly Batch <batch@ibmi.local>")
+                .doesNotContain("From: Nightly Batch").endsWith("\r\ndone\r\n");
+    }
+
+    @Test
+    void should_dead_letter_a_message_that_keeps_failing_past_the_maximum_age() throws Exception {
+        microsoftRelay(Map.of("relay.delivery.max-age", "1500"));
+        hub.failNextData(1000, "451 4.4.2 Timeout waiting for data");
+
+        relay.drop("late.eml", eml("billing@example.com", "customer@example.net", "", "late"));
+
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "a dead letter after max-age");
+        String letter = Files.readString(Files.list(relay.deadLetterDir()).filter(f -> f.toString().endsWith(".json"))
+                .findFirst().orElseThrow());
+        assertThat(letter).contains("Gave up after").contains("relay.delivery.max-age").contains("451 4.4.2");
+        assertThat(hub.messageCount()).isZero();
+    }
 }
