@@ -46,9 +46,22 @@ public final class RelayConfigLocations {
         }
     }
 
-    /** Sets the defaults and the configuration file on a context that embeds or runs the relay. */
+    /**
+     * Adds the built-in defaults under whatever the context already has: they are initial
+     * properties, which locations, system properties and environment variables override.
+     */
+    public static void ensureDefaults(CamelContext context) {
+        Properties merged = defaults();
+        if (context.getPropertiesComponent() instanceof org.apache.camel.component.properties.PropertiesComponent pc
+                && pc.getInitialProperties() != null) {
+            merged.putAll(pc.getInitialProperties());
+        }
+        context.getPropertiesComponent().setInitialProperties(merged);
+    }
+
+    /** Sets the defaults and the configuration file on a context that runs the relay. */
     public static void apply(CamelContext context, Path configFile) {
-        context.getPropertiesComponent().setInitialProperties(defaults());
+        ensureDefaults(context);
         String location = of(configFile);
         if (location != null) {
             context.getPropertiesComponent().setLocation(location);

@@ -32,7 +32,18 @@ public final class PemTrustStore {
         }
     }
 
+    /** Trust managers for the bundle, e.g. for Camel's {@code SSLContextParameters} on a user's own endpoint. */
+    public static javax.net.ssl.TrustManager[] trustManagers(Path pemBundle) throws GeneralSecurityException {
+        return trustManagerFactory(pemBundle).getTrustManagers();
+    }
+
     public static SSLContext sslContext(Path pemBundle) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(pemBundle), null);
+        return context;
+    }
+
+    private static TrustManagerFactory trustManagerFactory(Path pemBundle) throws GeneralSecurityException {
         KeyStore keyStore = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             keyStore.load(null, null);
@@ -45,9 +56,7 @@ public final class PemTrustStore {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(keyStore);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
+        return trust;
     }
 
     private static Collection<? extends Certificate> read(Path pemBundle) {

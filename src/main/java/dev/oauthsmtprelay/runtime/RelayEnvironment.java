@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 
+import dev.oauthsmtprelay.config.RelayConfigLocations;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
@@ -35,6 +36,7 @@ public final class RelayEnvironment {
      * @throws dev.oauthsmtprelay.credentials.InvalidCredentialsException for an unusable credentials file
      */
     public static RelayEnvironment from(CamelContext context, Clock clock) {
+        RelayConfigLocations.ensureDefaults(context);
         RelaySettings settings = new RelaySettings(context);
         LoggingSetup.apply(settings.value("relay.log.level").orElse(null),
                 settings.value("relay.log.file").orElse(null));
