@@ -47,10 +47,14 @@ public final class DeliveryOutcome implements Processor {
                     String.join("; ", report.rejectedPermanently().values()));
         }
         if (!report.rejectedTemporarily().isEmpty()) {
-            Map<String, Object> headers = new HashMap<>(exchange.getIn().getHeaders());
+            Map<String, Object> headers = new HashMap<>();
+            exchange.getIn().getHeaders().forEach((name, value) -> {
+                if (name.startsWith("Relay")) {
+                    headers.put(name, value);
+                }
+            });
             headers.put(QueuedMessage.RECIPIENTS, String.join("\n", report.rejectedTemporarily().keySet()));
             headers.put(QueuedMessage.RELAY_ID, QueuedMessage.relayId(exchange.getIn()) + "-retry");
-            headers.remove(QueuedMessage.DELIVERY_COUNT);
             queue.sendBodyAndHeaders(queueUri, DeliveryPreparation.queuedMime(exchange), headers);
             LOG.info("Queued {} again for {} recipient(s) the hub refused for now: {}",
                     QueuedMessage.relayId(exchange.getIn()), report.rejectedTemporarily().size(),

@@ -297,4 +297,18 @@ class SpoolDeliveryTest {
         assertThat(letter).contains("Gave up after").contains("relay.delivery.max-age").contains("451 4.4.2");
         assertThat(hub.messageCount()).isZero();
     }
+
+    @Test
+    void should_queue_a_copy_for_a_recipient_refused_for_now_and_deliver_it_later() throws Exception {
+        microsoftRelay(Map.of());
+        hub.failNextRcpt(1, "452 4.2.2 The recipient's mailbox is full, try again later");
+
+        relay.drop("quota.eml", eml("billing@example.com", "busy@example.net, customer@example.net", "", "quota"));
+
+        List<XOAuth2SmtpHub.ReceivedMessage> received = hub.awaitMessages(2, WAIT);
+        assertThat(received.get(0).recipients()).containsExactly("customer@example.net");
+        assertThat(received.get(1).recipients()).containsExactly("busy@example.net");
+        assertThat(received.get(1).dataAsString()).isEqualTo(received.get(0).dataAsString());
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+    }
 }
