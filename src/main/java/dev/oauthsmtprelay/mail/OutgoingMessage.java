@@ -1,10 +1,10 @@
 package dev.oauthsmtprelay.mail;
 
-import java.io.ByteArrayInputStream;
 import java.util.List;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
@@ -20,7 +20,8 @@ public final class OutgoingMessage extends SMTPMessage {
 
     public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
             throws MessagingException {
-        super(session, new ByteArrayInputStream(mime));
+        // A shared stream lets the parsed message keep pointing into these bytes instead of copying the body.
+        super(session, new SharedByteArrayInputStream(mime));
         this.mailbox = mailbox;
         this.recipients = List.copyOf(recipients);
         setEnvelopeFrom(mailFrom);

@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.MailConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.oauth.AccessToken;
 import dev.oauthsmtprelay.oauth.TokenException;
@@ -34,18 +37,30 @@ import dev.oauthsmtprelay.oauth.TokenService;
 /**
  * Talks to the hub for one message: token, TLS, XOAUTH2 login (retried once with a fresh token
  * when refused), MAIL/RCPT/DATA; and sorts every failure into transient, permanent or
- * configuration trouble.
+ * configuration trouble. Logged-in connections are reused through a {@link SmtpConnectionPool};
+ * one that the hub closed while it sat in the pool is replaced once, silently.
  */
 public final class SmtpClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpClient.class);
 
     private final SmtpSettings settings;
     private final TokenService tokens;
     private final Session session;
+    private final SmtpConnectionPool pool;
+    private final Clock clock;
 
     public SmtpClient(SmtpSettings settings, TokenService tokens) {
+        this(settings, tokens, new SmtpConnectionPool(SmtpPoolSettings.defaults(), Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    public SmtpClient(SmtpSettings settings, TokenService tokens, SmtpConnectionPool pool, Clock clock) {
         this.settings = settings;
         this.tokens = tokens;
         this.session = SmtpSessions.create(settings);
+        this.pool = pool;
+        this.clock = clock;
     }
 
     public Session session() {
@@ -56,13 +71,33 @@ public final class SmtpClient {
         return settings;
     }
 
+    public SmtpConnectionPool pool() {
+        return pool;
+    }
+
     public DeliveryReport deliver(OutgoingMessage message) throws SmtpFailure {
-        SMTPTransport transport = login(message.mailbox());
+        Address[] recipients = addresses(message.recipients());
+        SmtpConnection connection = pool.borrow(message.mailbox(), this::login);
         try {
-            transport.sendMessage(message, addresses(message.recipients()));
-            DeliveryReport report = new DeliveryReport(transport.getLastServerResponse(), message.recipients(),
-                    Map.of(), Map.of());
+            try {
+                send(connection, message, recipients);
+            } catch (MessagingException e) {
+                if (!connection.reused() || !connectionLost(e)) {
+                    throw e;
+                }
+                LOG.debug("The hub had closed the pooled connection of {} ({}); sending on a new one",
+                        message.mailbox(), e.getMessage());
+                SmtpConnection stale = connection;
+                connection = null;
+                pool.discard(stale);
+                connection = pool.borrowNew(message.mailbox(), this::login);
+                send(connection, message, recipients);
+            }
+            DeliveryReport report = new DeliveryReport(connection.transport().getLastServerResponse(),
+                    message.recipients(), Map.of(), Map.of());
             message.report(report);
+            pool.release(connection);
+            connection = null;
             return report;
         } catch (SendFailedException e) {
             if (find(e, SMTPSenderFailedException.class) instanceof SMTPSenderFailedException sender) {
@@ -80,19 +115,53 @@ public final class SmtpClient {
         } catch (MessagingException e) {
             throw sendFailure(e);
         } finally {
-            close(transport);
+            if (connection != null) {
+                pool.discard(connection);
+            }
         }
     }
 
-    /** Logs in as the mailbox and quits without sending: proves token, TLS and permissions. */
+    private static void send(SmtpConnection connection, OutgoingMessage message, Address[] recipients)
+            throws MessagingException {
+        try {
+            connection.transport().sendMessage(message, recipients);
+        } catch (IllegalStateException notConnected) { // Angus had already closed the transport
+            throw new MessagingException("The connection to the hub is closed", notConnected);
+        }
+    }
+
+    /**
+     * The hub closed the connection (I/O error, end of stream = reply code -1) or is closing it
+     * (421): what a pooled connection that idled too long on the hub's side looks like.
+     */
+    private static boolean connectionLost(MessagingException e) {
+        if (e instanceof SendFailedException partly && partly.getValidSentAddresses() != null
+                && partly.getValidSentAddresses().length > 0) {
+            return false; // the hub took the message for someone: sending again would duplicate it
+        }
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof IOException || t instanceof IllegalStateException) {
+                return true;
+            }
+            int code = t instanceof SMTPSendFailedException f ? f.getReturnCode()
+                    : t instanceof SMTPSenderFailedException f ? f.getReturnCode()
+                    : t instanceof SMTPAddressFailedException f ? f.getReturnCode() : 0;
+            if (code == 421 || code == -1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Logs in as the mailbox on a new connection and quits without sending: proves token, TLS and permissions. */
     public String probe(String mailbox) throws SmtpFailure {
-        SMTPTransport transport = login(mailbox);
-        String reply = transport.getLastServerResponse();
-        close(transport);
+        SmtpConnection connection = login(mailbox);
+        String reply = connection.transport().getLastServerResponse();
+        connection.close();
         return reply;
     }
 
-    private SMTPTransport login(String mailbox) throws SmtpFailure {
+    private SmtpConnection login(String mailbox) throws SmtpFailure {
         AccessToken token = token(mailbox);
         try {
             return connect(mailbox, token);
@@ -113,11 +182,11 @@ public final class SmtpClient {
         }
     }
 
-    private SMTPTransport connect(String mailbox, AccessToken token) throws MessagingException {
+    private SmtpConnection connect(String mailbox, AccessToken token) throws MessagingException {
         SMTPTransport transport = (SMTPTransport) session.getTransport(SmtpSessions.protocol(settings));
         try {
             transport.connect(settings.host(), settings.port(), mailbox, token.value());
-            return transport;
+            return new SmtpConnection(mailbox, transport, token, clock.instant());
         } catch (MessagingException e) {
             close(transport);
             throw e;

@@ -2,11 +2,14 @@ package dev.oauthsmtprelay.mail;
 
 import java.util.Properties;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import jakarta.mail.Session;
 
 /**
  * The Angus Mail session for the hub: XOAUTH2 only, TLS always (STARTTLS required or implicit),
- * certificates and host names verified, partial delivery when some recipients are refused.
+ * certificates and host names verified, partial delivery when some recipients are refused,
+ * TCP_NODELAY on the sockets.
  */
 public final class SmtpSessions {
 
@@ -38,7 +41,12 @@ public final class SmtpSessions {
         } else {
             props.put(p + "ssl.enable", "true");
         }
-        settings.trustStore().ifPresent(pem -> props.put(p + "ssl.socketFactory", PemTrustStore.socketFactory(pem)));
+        SSLSocketFactory tls = settings.trustStore().map(PemTrustStore::socketFactory)
+                .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+        props.put(p + "ssl.socketFactory", new NoDelaySslSocketFactory(tls));
+        if (settings.tls() == TlsMode.STARTTLS) {
+            props.put(p + "socketFactory", new NoDelaySocketFactory()); // the plain socket STARTTLS upgrades
+        }
         return Session.getInstance(props);
     }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Relay throughput against the wire's ceiling; see bench/README.md.
+#   bench/run.sh [N=10000] [S=5] [CONCURRENCY=4]     N messages of ~2 KB from S sender mailboxes
+#   bench/run.sh large [MB=30]                       one large message, relay JVM with -Xmx256m
+# Environment: RELAY_HEAP (JVM options of the relay, default "-Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k", "-Xmx256m" for large),
+# BENCH_OPTS (JVM options of the bench, e.g. -Drelay.spool.min-age=0 to pass relay.* keys to the relay).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package
+CP=$(mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+JAR=target/oauth-smtp-relay.jar
+MAIN=dev.oauthsmtprelay.bench.RelayBench
+if [[ "${1:-}" == "large" ]]; then
+  exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
+fi
+exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "$JAR" "${RELAY_HEAP:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"

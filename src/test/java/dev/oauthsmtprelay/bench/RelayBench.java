@@ -1,0 +1,461 @@
+package dev.oauthsmtprelay.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedByteArrayInputStream;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import dev.oauthsmtprelay.sandbox.SandboxTokenServer;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+/**
+ * Relay throughput against the wire's ceiling (see bench/README.md). Starts a STARTTLS + XOAUTH2
+ * hub and an Entra-like token server, measures one persistent Angus Mail connection pushing N
+ * messages, then runs the real relay jar in its own JVM, drops the same N messages from S sender
+ * mailboxes into its spool and reports throughput, latency, connections, token requests and memory.
+ *
+ * <pre>
+ * RelayBench throughput N S CONCURRENCY JAR HEAP
+ * RelayBench large SIZE_MB JAR HEAP
+ * </pre>
+ */
+public final class RelayBench {
+
+    private static final String DOMAIN = "bench.example";
+    private static final String DROPPED = "X-Bench-Dropped: ";
+    private static final String SEQUENCE = "X-Bench-Seq: ";
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
+
+    private final Path work;
+    private final SandboxTokenServer tokens;
+    private final XOAuth2SmtpHub hub;
+    private final Map<Integer, Integer> receivedBySeq = new ConcurrentHashMap<>();
+    private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong lastAcceptance = new AtomicLong();
+    private final AtomicInteger received = new AtomicInteger();
+
+    private RelayBench(Path work) {
+        this.work = work;
+        this.tokens = SandboxTokenServer.start();
+        this.hub = XOAuth2SmtpHub.builder()
+                .tlsMode(XOAuth2SmtpHub.TlsMode.STARTTLS_REQUIRED)
+                .certificate(XOAuth2SmtpHub.CertificateKind.LOCALHOST)
+                .rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
+                .hubName("smtp." + DOMAIN)
+                .maxMessageSize(40L * 1024 * 1024)
+                .tokenValidator((mailbox, token) -> mailbox.endsWith("@" + DOMAIN) && tokens.problemWith(token).isEmpty())
+                .onMessage(this::record)
+                .start();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("relay-bench-");
+        System.out.println("work directory (relay.log, spool, broker journal; delete when done): " + work);
+        RelayBench bench = new RelayBench(work);
+        try {
+            if (args[0].equals("large")) {
+                bench.large(Integer.parseInt(args[1]), Path.of(args[2]), args[3]);
+            } else {
+                bench.throughput(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        Path.of(args[4]), args[5]);
+            }
+        } finally {
+            bench.hub.close();
+            bench.tokens.close();
+        }
+        System.exit(0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the two cases
+
+    private void throughput(int n, int senders, int concurrency, Path jar, String heap) throws Exception {
+        System.out.printf(Locale.ROOT, "== %,d messages of ~2 KB from %d sender mailboxes, relay.delivery.concurrency=%d, "
+                + "relay JVM %s%n", n, senders, concurrency, heap);
+        List<byte[]> messages = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            messages.add(twoKilobyteMessage(i, "sender" + (i % senders + 1) + "@" + DOMAIN));
+        }
+        double ceiling = ceiling(messages);
+        System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
+                ceiling);
+
+        hub.reset();
+        clearRecords();
+        int tokenRequestsBefore = tokens.requestCount();
+        Relay relay = Relay.start(jar, heap, writeConfig(concurrency), work, List.of());
+        try {
+            warmUp(relay);
+            long firstDrop = System.currentTimeMillis();
+            SpoolWatch spool = SpoolWatch.start(work.resolve("spool"));
+            for (int i = 0; i < n; i++) {
+                drop(i, messages.get(i));
+            }
+            long lastDrop = System.currentTimeMillis();
+            boolean complete = awaitReceived(n, relay);
+            long end = lastAcceptance.get();
+            Thread.sleep(2000); // anything arriving twice arrives now
+            long hwm = relay.peakRssKb();
+            spool.stop();
+
+            double seconds = (end - firstDrop) / 1000.0;
+            double rate = received.get() / seconds;
+            List<Long> sorted = latencies.stream().sorted().toList();
+            System.out.printf(Locale.ROOT, "dropped %,d files in %.2f s; spool emptied by intake after %.2f s%n", n,
+                    (lastDrop - firstDrop) / 1000.0, spool.emptiedAfterMillis(firstDrop) / 1000.0);
+            System.out.printf(Locale.ROOT, "relay: %.0f msgs/s (%,d messages in %.2f s, first drop to last acceptance)%n",
+                    rate, received.get(), seconds);
+            System.out.printf(Locale.ROOT, "latency drop -> acceptance: p50 %d ms, p99 %d ms, max %d ms%n",
+                    percentile(sorted, 50), percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+            System.out.printf(Locale.ROOT, "SMTP connections opened: %d (limit concurrency x S = %d)%n",
+                    hub.connectionCount(), concurrency * senders);
+            System.out.printf(Locale.ROOT, "token requests: %d%n", tokens.requestCount() - tokenRequestsBefore);
+            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", hwm / 1024);
+            System.out.printf(Locale.ROOT, "relay / ceiling: %.2f%n", rate / ceiling);
+            reportCompleteness(n, complete);
+        } finally {
+            relay.stop();
+        }
+    }
+
+    private void large(int megabytes, Path jar, String heap) throws Exception {
+        System.out.printf(Locale.ROOT, "== one %d MB message, relay JVM %s%n", megabytes, heap);
+        Path gcLog = work.resolve("gc.log");
+        Relay relay = Relay.start(jar, heap, writeConfig(1), work, List.of("-Xlog:gc:file=" + gcLog));
+        try {
+            warmUp(relay);
+            byte[] message = largeMessage(megabytes);
+            long dropped = System.currentTimeMillis();
+            drop(0, message);
+            boolean complete = awaitReceived(1, relay);
+            long hwm = relay.peakRssKb();
+            System.out.printf(Locale.ROOT, "message of %,d bytes: drop -> acceptance %d ms%n", message.length,
+                    lastAcceptance.get() - dropped);
+            System.out.printf(Locale.ROOT, "relay peak heap (from -Xlog:gc): %d MB before a GC, %d MB still live after one%n",
+                    peakHeapMb(gcLog, 1), peakHeapMb(gcLog, 2));
+            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", hwm / 1024);
+            reportCompleteness(1, complete);
+        } finally {
+            relay.stop();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ceiling
+
+    private double ceiling(List<byte[]> messages) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.auth", "true");
+        props.put("mail.smtp.auth.mechanisms", "XOAUTH2");
+        props.put("mail.smtp.starttls.enable", "true");
+        props.put("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.ssl.socketFactory", hub.clientSocketFactory());
+        Session session = Session.getInstance(props);
+        String token = requestToken();
+        try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
+            transport.connect(hub.hostName(), hub.port(), "sender1@" + DOMAIN, token);
+            InternetAddress[] to = {new InternetAddress("rcpt@example.net")};
+            long start = System.nanoTime();
+            for (byte[] bytes : messages) {
+                MimeMessage message = new MimeMessage(session, new SharedByteArrayInputStream(bytes));
+                message.setFrom(new InternetAddress("sender1@" + DOMAIN));
+                transport.sendMessage(message, to);
+            }
+            return messages.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private String requestToken() throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + enc(tokens.clientId()) + "&client_secret="
+                + enc(tokens.clientSecret()) + "&scope=" + enc(SandboxTokenServer.SCOPE);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(tokens.tokenEndpoint())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body()).get("access_token").asText();
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // relay side
+
+    private Path writeConfig(int concurrency) throws Exception {
+        Files.createDirectories(work.resolve("spool"));
+        Path credentials = work.resolve("credentials.json");
+        Files.writeString(credentials, "{\"type\":\"microsoft_app\",\"tenant_id\":\"" + tokens.tenantId()
+                + "\",\"client_id\":\"" + tokens.clientId() + "\",\"client_secret\":\"" + tokens.clientSecret()
+                + "\",\"scope\":\"" + SandboxTokenServer.SCOPE + "\",\"token_endpoint\":\"" + tokens.tokenEndpoint()
+                + "\",\"domain\":\"" + DOMAIN + "\"}\n");
+        Path trust = hub.certificatePemPath();
+        Path config = work.resolve("relay.properties");
+        StringBuilder text = new StringBuilder()
+                .append("relay.credentials=").append(credentials).append('\n')
+                .append("relay.alias-domain=").append(DOMAIN).append('\n')
+                .append("relay.smtp.host=").append(hub.hostName()).append('\n')
+                .append("relay.smtp.port=").append(hub.port()).append('\n')
+                .append("relay.smtp.tls=starttls\n")
+                .append("relay.smtp.trust-store=").append(trust).append('\n')
+                .append("relay.data.dir=").append(work.resolve("data")).append('\n')
+                .append("relay.spool.dir=").append(work.resolve("spool")).append('\n')
+                .append("relay.delivery.concurrency=").append(concurrency).append('\n')
+                .append("relay.log.level=WARN\n");
+        // Any relay.* system property given to the bench goes into the relay's configuration (tuning runs).
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("relay."))
+                .forEach(k -> text.append(k).append('=').append(System.getProperty(k)).append('\n'));
+        Files.writeString(config, text);
+        return config;
+    }
+
+    /** One message through the whole relay, to know it is up (not counted). */
+    private void warmUp(Relay relay) throws Exception {
+        drop(-1, twoKilobyteMessage(-1, "sender1@" + DOMAIN));
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!receivedBySeq.containsKey(-1)) {
+            if (!relay.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("The relay did not start or deliver the warm-up message; see "
+                        + relay.log);
+            }
+            Thread.sleep(50);
+        }
+        receivedBySeq.remove(-1);
+        received.set(0);
+        latencies.clear();
+    }
+
+    /** Write-then-rename, the way producers are told to. */
+    private void drop(int seq, byte[] message) throws IOException {
+        Path spool = work.resolve("spool");
+        String name = "m" + seq + ".eml";
+        Path tmp = spool.resolve("." + name + ".tmp");
+        byte[] stamp = (DROPPED + System.currentTimeMillis() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (var out = Files.newOutputStream(tmp)) {
+            out.write(stamp);
+            out.write(message);
+        }
+        Files.move(tmp, spool.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private boolean awaitReceived(int n, Relay relay) throws InterruptedException {
+        int last = -1;
+        long lastProgress = System.currentTimeMillis();
+        while (received.get() < n) {
+            int now = received.get();
+            if (now != last) {
+                last = now;
+                lastProgress = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - lastProgress > 60_000 || !relay.isAlive()) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private void record(XOAuth2SmtpHub.ReceivedMessage message) {
+        long now = System.currentTimeMillis();
+        byte[] data = message.data();
+        String head = new String(data, 0, Math.min(data.length, 1024), StandardCharsets.US_ASCII);
+        if (!head.contains(DROPPED)) {
+            return; // sent by the ceiling client, not through the spool
+        }
+        int seq = Integer.parseInt(header(head, SEQUENCE));
+        long dropped = Long.parseLong(header(head, DROPPED));
+        receivedBySeq.merge(seq, 1, Integer::sum);
+        latencies.add(now - dropped);
+        received.incrementAndGet();
+        lastAcceptance.accumulateAndGet(now, Math::max);
+    }
+
+    private void clearRecords() {
+        receivedBySeq.clear();
+        latencies.clear();
+        received.set(0);
+    }
+
+    private void reportCompleteness(int n, boolean complete) {
+        long missing = 0;
+        for (int i = 0; i < n; i++) {
+            if (!receivedBySeq.containsKey(i)) {
+                missing++;
+            }
+        }
+        long duplicated = receivedBySeq.values().stream().filter(c -> c > 1).count();
+        System.out.printf(Locale.ROOT, "upstream received %,d of %,d: %d missing, %d duplicated%s%n",
+                received.get(), n, missing, duplicated, complete ? "" : " (gave up waiting: no progress for 60 s)");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // messages
+
+    private static byte[] twoKilobyteMessage(int seq, String from) {
+        StringBuilder body = new StringBuilder();
+        Random random = new Random(seq);
+        while (body.length() < 1900) {
+            body.append(Long.toString(random.nextLong(), 36)).append(body.length() % 70 < 14 ? "\r\n" : " ");
+        }
+        return ("From: " + from + "\r\nTo: rcpt@example.net\r\nSubject: bench " + seq + "\r\n" + SEQUENCE + seq
+                + "\r\nMessage-ID: <bench-" + seq + "@" + DOMAIN + ">\r\n\r\n" + body + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] largeMessage(int megabytes) {
+        byte[] attachment = new byte[megabytes * 1024 * 1024 / 4 * 3]; // base64 makes it megabytes MB
+        new Random(1).nextBytes(attachment);
+        String encoded = Base64.getMimeEncoder().encodeToString(attachment);
+        String head = "From: sender1@" + DOMAIN + "\r\nTo: rcpt@example.net\r\nSubject: large\r\n" + SEQUENCE + "0\r\n"
+                + "Message-ID: <bench-large@" + DOMAIN + ">\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nlarge\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=\"large.bin\"\r\n\r\n";
+        String tail = "\r\n--b--\r\n";
+        byte[] bytes = new byte[head.length() + encoded.length() + tail.length()];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, bytes, 0, head.length());
+        System.arraycopy(encoded.getBytes(StandardCharsets.US_ASCII), 0, bytes, head.length(), encoded.length());
+        System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, bytes, head.length() + encoded.length(),
+                tail.length());
+        return bytes;
+    }
+
+    private static String header(String head, String name) {
+        int at = head.indexOf(name);
+        return head.substring(at + name.length(), head.indexOf('\r', at)).trim();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** group 1: heap before a collection, group 2: after it (what was still reachable). */
+    private static long peakHeapMb(Path gcLog, int group) throws IOException {
+        if (!Files.exists(gcLog)) {
+            return -1;
+        }
+        long peak = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = GC_HEAP.matcher(line);
+            while (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(group)));
+            }
+        }
+        return peak;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** The relay jar in its own JVM. */
+    private static final class Relay {
+        final Process process;
+        final Path log;
+
+        private Relay(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        static Relay start(Path jar, String heap, Path config, Path work, List<String> jvmOptions) throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(Arrays.asList(heap.split(" ")));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+            Path log = work.resolve("relay.log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new Relay(process, log);
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        long peakRssKb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            return -1;
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Notes when the spool directory has no message files left, i.e. intake has caught up. */
+    private static final class SpoolWatch implements Runnable {
+        private final Path spool;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile long emptiedAt;
+
+        private SpoolWatch(Path spool) {
+            this.spool = spool;
+            this.thread = new Thread(this, "bench-spool-watch");
+            thread.setDaemon(true);
+        }
+
+        static SpoolWatch start(Path spool) {
+            SpoolWatch watch = new SpoolWatch(spool);
+            watch.thread.start();
+            return watch;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(500);
+                while (running && emptiedAt == 0) {
+                    try (Stream<Path> files = Files.list(spool)) {
+                        if (files.noneMatch(f -> f.getFileName().toString().endsWith(".eml"))) {
+                            emptiedAt = System.currentTimeMillis();
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // measurement only
+            }
+        }
+
+        long emptiedAfterMillis(long since) {
+            return emptiedAt == 0 ? -1 : emptiedAt - since;
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+}
