@@ -1,0 +1,58 @@
+package dev.oauthsmtprelay.send;
+
+import java.time.Clock;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+
+import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.QueuedMessage;
+import dev.oauthsmtprelay.intake.RelayMessage;
+import dev.oauthsmtprelay.mail.DeliveryReport;
+import dev.oauthsmtprelay.mail.OutgoingMessage;
+import dev.oauthsmtprelay.mail.SmtpClient;
+import dev.oauthsmtprelay.mail.SmtpFailure;
+import dev.oauthsmtprelay.mail.SmtpSettings;
+import dev.oauthsmtprelay.runtime.RelayEnvironment;
+import dev.oauthsmtprelay.sender.SenderResolver;
+import dev.oauthsmtprelay.spool.RelayIds;
+
+/**
+ * Delivers one message now, bypassing the queue, through the same steps as the delivery route:
+ * {@link DeliveryPreparation} picks the sender mailbox, {@link SmtpClient} gets the token, logs in and sends.
+ */
+public final class ImmediateDelivery {
+
+    private final CamelContext context;
+    private final RelayEnvironment environment;
+    private final Clock clock;
+
+    public ImmediateDelivery(CamelContext context, RelayEnvironment environment, Clock clock) {
+        this.context = context;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    public DeliveryReport deliver(RelayMessage message) throws SmtpFailure {
+        SmtpClient client = new SmtpClient(SmtpSettings.from(environment.settings(), environment.smtpHost()),
+                environment.tokenService());
+        try {
+            DeliveryPreparation preparation = new DeliveryPreparation(SenderResolver.from(environment.settings()),
+                    client.session(), environment.settings().bool("relay.rewrite-from", false));
+            Exchange exchange = new DefaultExchange(context);
+            QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "send", clock.instant());
+            try {
+                preparation.process(exchange);
+            } catch (SmtpFailure e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The message cannot be prepared: " + e.getMessage(),
+                        null, e);
+            }
+            return client.deliver(exchange.getIn().getBody(OutgoingMessage.class));
+        } finally {
+            client.pool().closeIdle(); // the pool was never started; close what it kept
+        }
+    }
+}
