@@ -1,0 +1,89 @@
+package dev.oauthsmtprelay.digest;
+
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.fixtures.IssuedTokens;
+import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.routes.DeadLetterDigestRoute;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+/** The dead letter digest, mailed through the running relay itself on its camel-quartz schedule. */
+class DeadLetterDigestTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static TokenServer tokenServer;
+
+    @TempDir
+    Path dir;
+
+    private XOAuth2SmtpHub hub;
+    private RelayHarness relay;
+
+    @BeforeAll
+    static void startTokenServer() {
+        tokenServer = new TokenServer();
+    }
+
+    @AfterAll
+    static void stopTokenServer() {
+        tokenServer.close();
+    }
+
+    @AfterEach
+    void stop() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private RelayHarness relay(Map<String, Object> extra) {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Path credentials = TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        return new RelayHarness(dir, credentials, hub, extra).start();
+    }
+
+    @Test
+    void should_mail_the_admin_new_dead_letters_through_the_relay_once() throws Exception {
+        relay = relay(Map.of("relay.admin-address", "postmaster@example.net", "relay.default-sender", "relay@example.com",
+                "relay.digest.cron", "* * * * * ?"));
+        hub.failNextData(1, "554 5.6.0 Message rejected: content not allowed");
+
+        relay.drop("refused.eml", "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: x\r\n\r\nx\r\n");
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "one dead letter");
+        String id = DeadLetterStore.inDataDir(dir.resolve("data")).list().get(0).id();
+
+        XOAuth2SmtpHub.ReceivedMessage digest = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(digest.recipients()).containsExactly("postmaster@example.net");
+        assertThat(digest.authenticatedMailbox()).isEqualTo("relay@example.com");
+        assertThat(digest.dataAsString()).contains("Subject: oauth-smtp-relay: 1 undelivered message(s)")
+                .contains(id).contains("554 5.6.0").contains("customer@example.net").contains("dead-letter retry");
+        // the schedule fires every second; nothing new means no further digest
+        Thread.sleep(2500);
+        assertThat(hub.messageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void should_not_schedule_a_digest_without_an_admin_address() {
+        relay = relay(Map.of("relay.digest.cron", "* * * * * ?"));
+
+        assertThat(relay.context().getRoute(DeadLetterDigestRoute.ROUTE_ID)).isNull();
+    }
+}
