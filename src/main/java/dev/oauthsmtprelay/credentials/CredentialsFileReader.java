@@ -29,7 +29,20 @@ public final class CredentialsFileReader {
             "https://outlook.office365.us/.default", "https://outlook.office365.de/.default",
             "https://partner.outlook.cn/.default");
 
+    public static final String STRICT_PERMISSIONS_KEY = "relay.credentials.strict-permissions";
+
     private final ObjectMapper json = new ObjectMapper();
+    private final boolean strictPermissions;
+
+    /** A file readable by group or others gives a warning. */
+    public CredentialsFileReader() {
+        this(false);
+    }
+
+    /** @param strictPermissions true refuses a file readable by group or others instead of warning */
+    public CredentialsFileReader(boolean strictPermissions) {
+        this.strictPermissions = strictPermissions;
+    }
 
     public CredentialsCheck read(Path file, String aliasDomain) {
         JsonNode root = parse(file);
@@ -144,13 +157,15 @@ public final class CredentialsFileReader {
         }
     }
 
-    private static void checkPermissions(Path file, List<Finding> findings) {
+    private void checkPermissions(Path file, List<Finding> findings) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.contains(PosixFilePermission.GROUP_READ)
                     || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                findings.add(Finding.warning(null, "the file is readable by group or others and holds a secret. "
-                        + "Run: chmod 600 " + file));
+                String problem = "the file is readable by group or others and holds a secret. Run: chmod 600 " + file;
+                findings.add(strictPermissions
+                        ? Finding.error(null, problem + " (refused because " + STRICT_PERMISSIONS_KEY + "=true)")
+                        : Finding.warning(null, problem));
             }
         } catch (UnsupportedOperationException | IOException e) {
             // Not a POSIX file system (or not readable here): nothing to check.

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.mail.SmtpFailure;
 import dev.oauthsmtprelay.mail.SmtpFailureException;
+import dev.oauthsmtprelay.metrics.RelayMetrics;
 
 /**
  * Decides what happens to a message whose delivery failed: permanent → dead letter at once;
@@ -55,7 +56,11 @@ public final class DeliveryFailureHandler implements Processor {
                             + " attempt(s) over " + human(age) + " (relay.delivery.max-age=" + human(maxAge)
                             + "); last failure: " + failure.getMessage(), failure.hubReply());
                 } else {
-                    LOG.warn("Delivery of {} failed (attempt {}), will retry: {}", id, attempt, failure.getMessage());
+                    LOG.warn("Delivery of {} ({}) as {} to {} recipient(s) failed in {} ms (attempt {}), will retry: {}",
+                            id, QueuedMessage.messageId(in), exchange.getProperty(DeliveryPreparation.MAILBOX, String.class),
+                            QueuedMessage.recipients(in).size(), DeadLetters.elapsedMillis(exchange), attempt,
+                            failure.getMessage());
+                    RelayMetrics.of(exchange).retried();
                     exchange.setRollbackOnly(true);
                 }
             }

@@ -44,6 +44,11 @@ public final class DeliveryGate extends ServiceSupport {
         return reason != null;
     }
 
+    /** Why delivery is paused (the text logged when it paused, updated by failing probes); empty while it runs. */
+    public synchronized java.util.Optional<String> pauseReason() {
+        return java.util.Optional.ofNullable(reason);
+    }
+
     /** Stops taking messages from the queue until a probe as {@code mailbox} succeeds. */
     public synchronized void pause(String mailbox, String cause) {
         if (reason != null) {

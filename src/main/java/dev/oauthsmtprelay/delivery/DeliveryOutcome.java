@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.mail.DeliveryReport;
 import dev.oauthsmtprelay.mail.OutgoingMessage;
+import dev.oauthsmtprelay.metrics.RelayMetrics;
 
 /**
  * After the hub took the message: one log line per delivery, a dead letter for recipients the
@@ -37,7 +38,11 @@ public final class DeliveryOutcome implements Processor {
         OutgoingMessage message = exchange.getIn().getBody(OutgoingMessage.class);
         DeliveryReport report = message.report();
         long started = exchange.getProperty(DeliveryPreparation.STARTED, Long.class);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long nanos = System.nanoTime() - started;
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (!report.accepted().isEmpty()) {
+            RelayMetrics.of(exchange).delivered(java.time.Duration.ofNanos(nanos));
+        }
         LOG.info("Delivered {} ({}) as {} to {} recipient(s) in {} ms: {}", QueuedMessage.relayId(exchange.getIn()),
                 QueuedMessage.messageId(exchange.getIn()), message.mailbox(), report.accepted().size(), millis,
                 report.hubReply());

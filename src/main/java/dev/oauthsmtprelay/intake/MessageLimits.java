@@ -20,4 +20,12 @@ final class MessageLimits {
                     + " if the mail provider accepts larger messages");
         }
     }
+
+    static void requireRecipientCount(int count, int maxRecipients) throws InvalidMessageException {
+        if (count > maxRecipients) {
+            throw new InvalidMessageException("too many recipients: " + count + ", the limit is " + maxRecipients
+                    + "; split the message into several, use a distribution list, or raise "
+                    + IntakeSettings.MAX_RECIPIENTS_KEY + " if the mail provider accepts more");
+        }
+    }
 }

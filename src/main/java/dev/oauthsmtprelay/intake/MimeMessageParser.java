@@ -16,6 +16,7 @@ public final class MimeMessageParser {
     private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc");
 
     private final long maxSizeBytes;
+    private final int maxRecipients;
     private final GeneratedHeaders generated;
     private final EnvelopeResolver envelopes = new EnvelopeResolver();
 
@@ -25,6 +26,7 @@ public final class MimeMessageParser {
 
     public MimeMessageParser(IntakeSettings settings) {
         this.maxSizeBytes = settings.maxSizeBytes();
+        this.maxRecipients = settings.maxRecipients();
         this.generated = new GeneratedHeaders(settings.aliasDomain(), settings.clock());
     }
 
@@ -39,6 +41,8 @@ public final class MimeMessageParser {
         EnvelopeOverride envelopeOverride = override == null ? EnvelopeOverride.none() : override;
         String mailFrom = envelopes.mailFrom(headers, envelopeOverride);
         List<String> recipients = envelopes.recipients(headers, envelopeOverride);
+        MessageLimits.requireRecipientCount(recipients.size(), maxRecipients);
+        MultipartNesting.requireWithinLimit(content, headers);
 
         List<String> added = new ArrayList<>();
         Optional<String> existingMessageId = headers.value("Message-ID");

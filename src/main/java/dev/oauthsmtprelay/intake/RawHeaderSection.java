@@ -41,6 +41,11 @@ final class RawHeaderSection {
         return fields.stream().filter(field -> field.isNamed(name)).toList();
     }
 
+    /** Offset of the first byte after the header section (the blank line, or the end of the message). */
+    int end() {
+        return end;
+    }
+
     /** The first non-blank value of the named field. */
     Optional<String> value(String name) {
         return fields(name).stream().map(HeaderField::value).filter(value -> !value.isEmpty()).findFirst();

@@ -24,6 +24,7 @@ public final class TokenService {
     private final Clock clock;
     private final TokenPolicy policy;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Boolean> requestObserver = succeeded -> { };
 
     public TokenService(TokenClient client, Clock clock, TokenPolicy policy) {
         this.client = client;
@@ -101,6 +102,28 @@ public final class TokenService {
         return client;
     }
 
+    /** Is told of every request to the token endpoint: true when it gave a token (for metrics). */
+    public void observeRequests(java.util.function.Consumer<Boolean> observer) {
+        this.requestObserver = observer;
+    }
+
+    /** What the cache holds per key, for status displays: expiry and last failure, never the token itself. */
+    public java.util.List<CachedToken> cachedTokens() {
+        java.util.List<CachedToken> tokens = new java.util.ArrayList<>();
+        slots.forEach((key, slot) -> {
+            synchronized (slot) {
+                tokens.add(new CachedToken(key, slot.token == null ? null : slot.token.expiresAt(),
+                        slot.failure == null ? null : slot.failure.getMessage()));
+            }
+        });
+        tokens.sort(java.util.Comparator.comparing(CachedToken::key));
+        return tokens;
+    }
+
+    /** @param expiresAt null when no token is cached; @param lastFailure null unless the last request failed */
+    public record CachedToken(String key, Instant expiresAt, String lastFailure) {
+    }
+
     private void fetch(String mailbox, String key, Slot slot, CompletableFuture<AccessToken> request) {
         try {
             AccessToken token = client.requestToken(mailbox);
@@ -111,6 +134,7 @@ public final class TokenService {
                 slot.inFlight = null;
             }
             LOG.debug("Obtained access token {} for {} (expires {})", token.redacted(), key, token.expiresAt());
+            requestObserver.accept(true);
             request.complete(token);
         } catch (TokenException e) {
             synchronized (slot) {
@@ -123,11 +147,13 @@ public final class TokenService {
                 slot.retryAt = clock.instant().plus(wait);
                 slot.inFlight = null;
             }
+            requestObserver.accept(false);
             request.completeExceptionally(e);
         } catch (RuntimeException e) {
             synchronized (slot) {
                 slot.inFlight = null;
             }
+            requestObserver.accept(false);
             request.completeExceptionally(e);
         }
     }

@@ -25,7 +25,10 @@ public final class DeliveryRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // Local JMS session transactions in the listener container (lazyCreateTransactionManager=false): with a
+        // JmsTransactionManager every message opened a new broker connection and session.
         from("relayjms:queue:{{relay.broker.delivery-queue}}?transacted=true"
+                + "&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers={{relay.delivery.concurrency}}&maxConcurrentConsumers={{relay.delivery.concurrency}}"
                 + "&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false")
                 .routeId(ROUTE_ID)

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -25,8 +26,11 @@ import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.intake.IntakeSettings;
 import dev.oauthsmtprelay.intake.MessageParser;
 import dev.oauthsmtprelay.mail.SmtpClient;
+import dev.oauthsmtprelay.mail.SmtpConnectionPool;
+import dev.oauthsmtprelay.mail.SmtpPoolSettings;
 import dev.oauthsmtprelay.mail.SmtpSettings;
 import dev.oauthsmtprelay.mail.XOAuth2MailSender;
+import dev.oauthsmtprelay.metrics.RelayMetrics;
 import dev.oauthsmtprelay.routes.DeliveryRoute;
 import dev.oauthsmtprelay.routes.RelayErrorHandling;
 import dev.oauthsmtprelay.routes.SpoolIntakeRoute;
@@ -65,6 +69,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                     warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
         }
         context.getRegistry().bind(TOKEN_SERVICE_BEAN, environment.tokenService());
+        RelayMetrics metrics = new RelayMetrics();
+        context.getRegistry().bind(RelayMetrics.BEAN, metrics);
 
         RelayBroker broker = new RelayBroker(brokerSettings(settings));
         context.addService(broker, true, true);
@@ -75,7 +81,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 + "?connectionFactory=#relayProducerConnectionFactory";
 
         SmtpSettings smtp = SmtpSettings.from(settings, environment.smtpHost());
-        SmtpClient client = new SmtpClient(smtp, environment.tokenService());
+        SmtpConnectionPool pool = new SmtpConnectionPool(SmtpPoolSettings.from(settings), clock);
+        context.addService(pool, true, true); // closes the hub connections when the context stops
+        SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
         context.getRegistry().bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
         DeliveryGate gate = new DeliveryGate(context, DeliveryRoute.ROUTE_ID, client,
                 settings.duration("relay.delivery.probe-interval", Duration.ofSeconds(30)));
@@ -85,16 +93,26 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         MessageParser parser = new MessageParser(new IntakeSettings(settings.aliasDomain(),
                 settings.value(IntakeSettings.MAX_SIZE_KEY).map(Long::parseLong)
                         .orElse(IntakeSettings.DEFAULT_MAX_SIZE_BYTES),
-                attachmentDirs(settings), clock));
+                attachmentDirs(settings), clock,
+                settings.value(IntakeSettings.MAX_RECIPIENTS_KEY).map(Integer::parseInt)
+                        .orElse(IntakeSettings.DEFAULT_MAX_RECIPIENTS)));
 
+        Optional<JmsIntakeSetup> jmsIntake = JmsIntakeSetup.install(context, settings, parser, deadLetters.store(),
+                queueUri, clock);
         context.addRoutesConfigurations(new RelayErrorHandling(new SpoolRejection(clock),
                 new DeliveryFailureHandler(deadLetters, gate,
-                        settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock)));
+                        settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock),
+                jmsIntake.map(JmsIntakeSetup::rejection).orElse(null)));
+        if (jmsIntake.isPresent()) {
+            context.addRoutes(jmsIntake.get().routes());
+            LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
+        }
         context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock),
                 settings.value("relay.spool.archive-dir").orElse(null)));
         context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session(),
                 settings.bool("relay.rewrite-from", false)),
                 new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
+        OperationsSetup.install(context, environment, broker, gate, deadLetters, metrics, clock);
         LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
                 settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
     }

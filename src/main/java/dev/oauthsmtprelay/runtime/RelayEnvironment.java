@@ -40,7 +40,8 @@ public final class RelayEnvironment {
         RelaySettings settings = new RelaySettings(context);
         LoggingSetup.apply(settings.value("relay.log.level").orElse(null),
                 settings.value("relay.log.file").orElse(null));
-        CredentialsCheck credentials = new CredentialsFileReader()
+        CredentialsCheck credentials = new CredentialsFileReader(
+                settings.bool(CredentialsFileReader.STRICT_PERMISSIONS_KEY, false))
                 .read(settings.credentialsFile(), settings.aliasDomain());
         TokenService tokens = TokenServiceFactory.create(settings, credentials.credentials(), clock);
         return new RelayEnvironment(settings, credentials, tokens);

@@ -209,6 +209,13 @@ public final class UserMapping {
         return byAddress.size() + byUserProfile.size();
     }
 
+    /** Every mailbox some sender is mapped to, sorted, each once. */
+    public java.util.SortedSet<String> mailboxes() {
+        java.util.SortedSet<String> mailboxes = new java.util.TreeSet<>(byAddress.values());
+        mailboxes.addAll(byUserProfile.values());
+        return mailboxes;
+    }
+
     public boolean isEmpty() {
         return size() == 0;
     }

@@ -14,6 +14,8 @@ import org.apache.camel.component.file.GenericFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.metrics.RelayMetrics;
+
 /**
  * Moves a spool file that is not a valid message to {@code <spool>/.error/} and writes
  * {@code <name>.reason.txt} beside it. The file is kept as it was; a later file with the same name
@@ -43,6 +45,7 @@ public final class SpoolRejection implements Processor {
         Files.writeString(errorDir.resolve(target.getFileName() + ".reason.txt"),
                 "file: " + source.getFileName() + "\nrejected: " + clock.instant() + "\nreason: " + reason + "\n",
                 StandardCharsets.UTF_8);
+        RelayMetrics.of(exchange).rejected();
         LOG.warn("Rejected spool file {}: {} (moved to {})", source.getFileName(), reason, target);
     }
 

@@ -176,4 +176,25 @@ class CredentialsFileReaderTest {
         assertThat(check.warnings()).singleElement()
                 .satisfies(w -> assertThat(w.message()).contains("readable by group or others").contains("chmod 600"));
     }
+
+    @Test
+    void should_refuse_a_credentials_file_readable_by_group_when_permissions_are_strict() throws IOException {
+        Path file = TestCredentials.write(dir, "c.json", TestCredentials.microsoftFields(null, "example.com"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        InvalidCredentialsException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                InvalidCredentialsException.class, () -> new CredentialsFileReader(true).read(file, "example.com"));
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.getMessage()).contains("readable by group or others").contains("chmod 600")
+                .contains("relay.credentials.strict-permissions=true").doesNotContain(TestCredentials.CLIENT_SECRET);
+    }
+
+    @Test
+    void should_accept_an_owner_only_credentials_file_when_permissions_are_strict() throws IOException {
+        Path file = TestCredentials.write(dir, "c.json", TestCredentials.microsoftFields(null, "example.com"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+        assertThat(new CredentialsFileReader(true).read(file, "example.com").warnings()).isEmpty();
+    }
 }
