@@ -255,8 +255,7 @@ class CheckCommandTest {
     @Test
     void should_warn_when_the_microsoft_token_lacks_the_smtp_role_and_audience() {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         Path config = config(credentials, hub).writeTo(dir.resolve("relay.properties"));
 
         int status = check(config);

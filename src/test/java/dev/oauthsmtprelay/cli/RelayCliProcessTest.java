@@ -46,8 +46,7 @@ class RelayCliProcessTest {
     @Test
     void should_take_keys_from_environment_variables_over_the_config_file() throws Exception {
         try (TokenServer server = new TokenServer()) {
-            Path credentials = TestCredentials.write(dir, "o365.json",
-                    TestCredentials.microsoftFields(server.tokenEndpoint("tenant"), "example.com"));
+            Path credentials = TestCredentials.microsoftFile(dir, server);
             Path config = new RelayConfigFile()
                     .set("relay.credentials", credentials)
                     .set("relay.alias-domain", "wrong.example")

@@ -64,8 +64,7 @@ class SendCommandTest {
 
     /** The relay's configuration file (written by the harness, which is started only where a test says so). */
     private Path configFor(XOAuth2SmtpHub smtpHub, Map<String, Object> extra) {
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         relay = new RelayHarness(dir, credentials, smtpHub, extra);
         return dir.resolve("relay.properties");
     }

@@ -60,8 +60,7 @@ class StatusCommandTest {
 
     private void startRelay() {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.health.port", FreePort.find())).start();
     }
 

@@ -74,8 +74,7 @@ class TokenCommandTest {
 
     @Test
     void should_print_microsoft_application_token_claims() {
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(server.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, server);
 
         int status = run("token", "--config", config(credentials).toString());
 

@@ -64,8 +64,7 @@ class ExternalBrokerHealthTest {
         tokenServer = new TokenServer();
         hub = XOAuth2SmtpHub.builder().rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
                 .tokenValidator((mailbox, token) -> false).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         int port = FreePort.find();
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.health.port", port,
                 "relay.broker.url", "tcp://127.0.0.1:" + brokerPort)).start();

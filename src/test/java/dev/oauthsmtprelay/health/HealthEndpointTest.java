@@ -60,8 +60,7 @@ class HealthEndpointTest {
 
     private void startRelay(Map<String, Object> extra) {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         port = FreePort.find();
         java.util.Map<String, Object> settings = new java.util.HashMap<>(extra);
         settings.put("relay.health.port", port);

@@ -67,8 +67,7 @@ class JmsIntakeTest {
     @BeforeEach
     void start() throws Exception {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         String url = "tcp://127.0.0.1:" + FreePort.find();
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.broker.listen", url, "relay.jms.url", url,
                 "relay.jms.queues", INTAKE + ", other.in", "relay.jms.concurrency", "2")).start();

@@ -72,8 +72,7 @@ class SecretsStayOutOfLogsTest {
         try (TokenServer server = new TokenServer(); ProviderErrorEndpoint errors = new ProviderErrorEndpoint()) {
             Path google = TestCredentials.write(dir, "gmail.json",
                     TestCredentials.googleFields(server.tokenEndpoint("google"), "example.com"));
-            Path microsoft = TestCredentials.write(dir, "o365.json",
-                    TestCredentials.microsoftFields(server.tokenEndpoint("tenant"), "example.com"));
+            Path microsoft = TestCredentials.microsoftFile(dir, server);
             for (Path file : List.of(google, microsoft)) {
                 TokenService service = new TokenService(TokenClients.forCredentials(
                         new CredentialsFileReader().read(file, "example.com").credentials(), Clock.systemUTC(),

@@ -85,8 +85,7 @@ class CredentialsReloadTest {
         await(WAIT, () -> count("cannot be used") >= 1, () -> "the unusable replacement is reported; log: " + lines);
         assertThat(hub.messageCount()).isZero();
 
-        TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokens.tokenEndpoint("tenant"), "example.com"));
+        TestCredentials.microsoftFile(dir, tokens);
 
         assertThat(hub.awaitMessages(3, WAIT)).hasSize(3);
         assertThat(count("Delivery paused")).as("one clear line for the pause").isEqualTo(1);

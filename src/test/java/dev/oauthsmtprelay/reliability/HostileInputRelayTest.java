@@ -64,8 +64,7 @@ class HostileInputRelayTest {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         tokenServer = new TokenServer();
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         relay = new RelayHarness(dir, credentials, hub, Map.of(
                 "relay.intake.max-size", MAX_SIZE,
                 "relay.intake.attachment-dirs", attachments,

@@ -41,8 +41,7 @@ class KilledRelayRecoveryTest {
         try (TokenServer tokens = new TokenServer();
              XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder()
                      .tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start()) {
-            Path credentials = TestCredentials.write(dir, "o365.json",
-                    TestCredentials.microsoftFields(tokens.tokenEndpoint("tenant"), "example.com"));
+            Path credentials = TestCredentials.microsoftFile(dir, tokens);
             try (RelayProcess relay = new RelayProcess(dir, credentials, hub,
                     // Small intake batches keep intake and delivery overlapping, so the kill hits both at work.
                     Map.of("relay.delivery.concurrency", CONCURRENCY, "relay.spool.max-per-poll", 50))) {

@@ -34,8 +34,7 @@ class LargeMessageSmallHeapTest {
         try (TokenServer tokens = new TokenServer();
              XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder()
                      .tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start()) {
-            Path credentials = TestCredentials.write(dir, "o365.json",
-                    TestCredentials.microsoftFields(tokens.tokenEndpoint("tenant"), "example.com"));
+            Path credentials = TestCredentials.microsoftFile(dir, tokens);
             try (RelayProcess relay = new RelayProcess(dir, credentials, hub, Map.of(), "-Xmx256m",
                     "-XX:+ExitOnOutOfMemoryError")) {
                 long written = writeLargeMessage(relay.spoolDir(), "large.eml");

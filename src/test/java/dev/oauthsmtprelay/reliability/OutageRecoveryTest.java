@@ -54,8 +54,7 @@ class OutageRecoveryTest {
         tokens = new TokenServer();
         int port = FreePort.find();
         hub = XOAuth2SmtpHub.builder().port(port).tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokens.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokens);
         relay = new RelayHarness(dir, credentials, hub, Map.of()).start();
         hub.close(); // connection refused from now on
 

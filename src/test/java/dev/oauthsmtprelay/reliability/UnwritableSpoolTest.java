@@ -75,8 +75,7 @@ class UnwritableSpoolTest {
 
         tokens = new TokenServer();
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokens.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokens);
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.spool.dir", spool)).start();
         Thread.sleep(3000);
         int deliveredWhileReadOnly = hub.messageCount();

@@ -62,8 +62,7 @@ class RetentionRouteTest {
 
     private RelayHarness relay(Map<String, Object> extra) {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         return new RelayHarness(dir, credentials, hub, extra);
     }
 

@@ -64,8 +64,7 @@ class SpoolDeliveryTest {
 
     private RelayHarness microsoftRelay(Map<String, Object> extra) {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         relay = new RelayHarness(dir, credentials, hub, extra).start();
         return relay;
     }
@@ -234,8 +233,7 @@ class SpoolDeliveryTest {
     void should_refuse_a_hub_without_starttls_and_keep_the_message_queued() throws Exception {
         hub = XOAuth2SmtpHub.builder().tlsMode(XOAuth2SmtpHub.TlsMode.NO_STARTTLS)
                 .tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.write(dir, "o365.json",
-                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.smtp.tls", "starttls")).start();
 
         relay.drop("secret.eml", eml("billing@example.com", "customer@example.net", "", "confidential"));
