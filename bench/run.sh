@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Relay throughput against the wire's ceiling; see bench/README.md.
-#   bench/run.sh [N=10000] [S=5] [CONCURRENCY=4]     N messages of ~2 KB from S sender mailboxes
+#   bench/run.sh [N=10000] [S=5] [CONCURRENCY=4] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
+#                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
 #   bench/run.sh large [MB=30]                       one large message, relay JVM with -Xmx256m
-# Environment: RELAY_HEAP (JVM options of the relay, default "-Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k", "-Xmx256m" for large),
+# Environment: RELAY_HEAP (JVM options of the relay, default "@config/jvm.options", the recommended production options; "-Xmx256m" for large),
 # BENCH_OPTS (JVM options of the bench, e.g. -Drelay.spool.min-age=0 to pass relay.* keys to the relay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +14,4 @@ MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "large" ]]; then
   exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
 fi
-exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "$JAR" "${RELAY_HEAP:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"
+exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"

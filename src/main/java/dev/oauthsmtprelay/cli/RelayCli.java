@@ -3,6 +3,8 @@ package dev.oauthsmtprelay.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import dev.oauthsmtprelay.mail.MailStreamProviderLookup;
+
 /** Entry point of the runnable jar. */
 @Command(name = "oauth-smtp-relay", mixinStandardHelpOptions = true, version = "oauth-smtp-relay 0.1.0",
         description = "Relays mail from spool directories and JMS queues to Google Workspace and Microsoft 365 "
@@ -11,6 +13,7 @@ import picocli.CommandLine.Command;
 public class RelayCli {
 
     public static void main(String[] args) {
+        MailStreamProviderLookup.nameAngusProvider();
         System.exit(commandLine().execute(args));
     }
 

@@ -43,7 +43,7 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
  * mailboxes into its spool and reports throughput, latency, connections, token requests and memory.
  *
  * <pre>
- * RelayBench throughput N S CONCURRENCY JAR HEAP
+ * RelayBench throughput N S CONCURRENCY ROUNDS JAR HEAP
  * RelayBench large SIZE_MB JAR HEAP
  * </pre>
  */
@@ -85,7 +85,7 @@ public final class RelayBench {
                 bench.large(Integer.parseInt(args[1]), Path.of(args[2]), args[3]);
             } else {
                 bench.throughput(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                        Path.of(args[4]), args[5]);
+                        Integer.parseInt(args[4]), Path.of(args[5]), args[6]);
             }
         } finally {
             bench.hub.close();
@@ -97,53 +97,75 @@ public final class RelayBench {
     // ---------------------------------------------------------------------------------------------
     // the two cases
 
-    private void throughput(int n, int senders, int concurrency, Path jar, String heap) throws Exception {
+    private void throughput(int n, int senders, int concurrency, int rounds, Path jar, String heap) throws Exception {
         System.out.printf(Locale.ROOT, "== %,d messages of ~2 KB from %d sender mailboxes, relay.delivery.concurrency=%d, "
-                + "relay JVM %s%n", n, senders, concurrency, heap);
-        List<byte[]> messages = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            messages.add(twoKilobyteMessage(i, "sender" + (i % senders + 1) + "@" + DOMAIN));
-        }
-        double ceiling = ceiling(messages);
+                + "%d round(s), relay JVM %s%n", n, senders, concurrency, rounds, heap);
+        double ceiling = ceiling(messages(0, n, senders));
         System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
                 ceiling);
 
         hub.reset();
-        clearRecords();
-        int tokenRequestsBefore = tokens.requestCount();
+        // round 1 counts the relay's start-up too: its first token and the warm-up message's connection
+        int connectionsBaseline = 0;
+        int tokensBaseline = tokens.requestCount();
         Relay relay = Relay.start(jar, heap, writeConfig(concurrency), work, List.of());
         try {
             warmUp(relay);
-            long firstDrop = System.currentTimeMillis();
-            SpoolWatch spool = SpoolWatch.start(work.resolve("spool"));
-            for (int i = 0; i < n; i++) {
-                drop(i, messages.get(i));
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf(Locale.ROOT, "-- round %d of %d (%s)%n", round, rounds,
+                        round == 1 ? "relay JVM just started: includes JIT compilation" : "same relay process, JIT warm");
+                relayRound(relay, messages((round - 1) * n, n, senders), (round - 1) * n, connectionsBaseline,
+                        tokensBaseline, concurrency * senders, ceiling);
+                connectionsBaseline = hub.connectionCount();
+                tokensBaseline = tokens.requestCount();
             }
-            long lastDrop = System.currentTimeMillis();
-            boolean complete = awaitReceived(n, relay);
-            long end = lastAcceptance.get();
-            Thread.sleep(2000); // anything arriving twice arrives now
-            long hwm = relay.peakRssKb();
-            spool.stop();
-
-            double seconds = (end - firstDrop) / 1000.0;
-            double rate = received.get() / seconds;
-            List<Long> sorted = latencies.stream().sorted().toList();
-            System.out.printf(Locale.ROOT, "dropped %,d files in %.2f s; spool emptied by intake after %.2f s%n", n,
-                    (lastDrop - firstDrop) / 1000.0, spool.emptiedAfterMillis(firstDrop) / 1000.0);
-            System.out.printf(Locale.ROOT, "relay: %.0f msgs/s (%,d messages in %.2f s, first drop to last acceptance)%n",
-                    rate, received.get(), seconds);
-            System.out.printf(Locale.ROOT, "latency drop -> acceptance: p50 %d ms, p99 %d ms, max %d ms%n",
-                    percentile(sorted, 50), percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
-            System.out.printf(Locale.ROOT, "SMTP connections opened: %d (limit concurrency x S = %d)%n",
-                    hub.connectionCount(), concurrency * senders);
-            System.out.printf(Locale.ROOT, "token requests: %d%n", tokens.requestCount() - tokenRequestsBefore);
-            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", hwm / 1024);
-            System.out.printf(Locale.ROOT, "relay / ceiling: %.2f%n", rate / ceiling);
-            reportCompleteness(n, complete);
+            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM) over all rounds: %d MB%n", relay.peakRssKb() / 1024);
         } finally {
             relay.stop();
         }
+    }
+
+    private void relayRound(Relay relay, List<byte[]> messages, int firstSeq, int connectionsBaseline,
+            int tokensBaseline, int connectionLimit, double ceiling) throws Exception {
+        int n = messages.size();
+        clearRecords();
+        double cpuBefore = relay.cpuSeconds();
+        long firstDrop = System.currentTimeMillis();
+        SpoolWatch spool = SpoolWatch.start(work.resolve("spool"));
+        for (int i = 0; i < n; i++) {
+            drop(firstSeq + i, messages.get(i));
+        }
+        long lastDrop = System.currentTimeMillis();
+        boolean complete = awaitReceived(n, relay);
+        long end = lastAcceptance.get();
+        double cpu = relay.cpuSeconds() - cpuBefore;
+        Thread.sleep(2000); // anything arriving twice arrives now
+        spool.stop();
+
+        double seconds = (end - firstDrop) / 1000.0;
+        double rate = received.get() / seconds;
+        List<Long> sorted = latencies.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "dropped %,d files in %.2f s; spool emptied by intake after %.2f s%n", n,
+                (lastDrop - firstDrop) / 1000.0, spool.emptiedAfterMillis(firstDrop) / 1000.0);
+        System.out.printf(Locale.ROOT, "relay: %.0f msgs/s (%,d messages in %.2f s, first drop to last acceptance)%n",
+                rate, received.get(), seconds);
+        System.out.printf(Locale.ROOT, "latency drop -> acceptance: p50 %d ms, p99 %d ms, max %d ms%n",
+                percentile(sorted, 50), percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+        System.out.printf(Locale.ROOT, "SMTP connections opened: %d (limit concurrency x S = %d)%n",
+                hub.connectionCount() - connectionsBaseline, connectionLimit);
+        System.out.printf(Locale.ROOT, "token requests: %d%n", tokens.requestCount() - tokensBaseline);
+        System.out.printf(Locale.ROOT, "relay CPU (user + system): %.1f s, %.2f ms per message%n", cpu, cpu * 1000 / n);
+        System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM) so far: %d MB%n", relay.peakRssKb() / 1024);
+        System.out.printf(Locale.ROOT, "relay / ceiling: %.2f%n", rate / ceiling);
+        reportCompleteness(firstSeq, n, complete);
+    }
+
+    private static List<byte[]> messages(int firstSeq, int n, int senders) {
+        List<byte[]> messages = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            messages.add(twoKilobyteMessage(firstSeq + i, "sender" + (i % senders + 1) + "@" + DOMAIN));
+        }
+        return messages;
     }
 
     private void large(int megabytes, Path jar, String heap) throws Exception {
@@ -162,7 +184,7 @@ public final class RelayBench {
             System.out.printf(Locale.ROOT, "relay peak heap (from -Xlog:gc): %d MB before a GC, %d MB still live after one%n",
                     peakHeapMb(gcLog, 1), peakHeapMb(gcLog, 2));
             System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", hwm / 1024);
-            reportCompleteness(1, complete);
+            reportCompleteness(0, 1, complete);
         } finally {
             relay.stop();
         }
@@ -302,9 +324,9 @@ public final class RelayBench {
         received.set(0);
     }
 
-    private void reportCompleteness(int n, boolean complete) {
+    private void reportCompleteness(int firstSeq, int n, boolean complete) {
         long missing = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = firstSeq; i < firstSeq + n; i++) {
             if (!receivedBySeq.containsKey(i)) {
                 missing++;
             }
@@ -404,6 +426,13 @@ public final class RelayBench {
                 }
             }
             return -1;
+        }
+
+        /** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s (the Linux USER_HZ). */
+        double cpuSeconds() throws IOException {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
         }
 
         void stop() throws InterruptedException {
