@@ -2,10 +2,6 @@ package dev.oauthsmtprelay.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
-import dev.oauthsmtprelay.sandbox.SandboxTokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -55,7 +49,7 @@ public final class RelayBench {
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     private final Path work;
-    private final SandboxTokenServer tokens;
+    private final BenchTokens tokens;
     private final XOAuth2SmtpHub hub;
     private final Map<Integer, Integer> receivedBySeq = new ConcurrentHashMap<>();
     private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -64,14 +58,14 @@ public final class RelayBench {
 
     private RelayBench(Path work) {
         this.work = work;
-        this.tokens = SandboxTokenServer.start();
+        this.tokens = BenchTokens.start(System.getProperty("bench.provider", "microsoft"), DOMAIN);
         this.hub = XOAuth2SmtpHub.builder()
                 .tlsMode(XOAuth2SmtpHub.TlsMode.STARTTLS_REQUIRED)
                 .certificate(XOAuth2SmtpHub.CertificateKind.LOCALHOST)
                 .rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
                 .hubName("smtp." + DOMAIN)
                 .maxMessageSize(40L * 1024 * 1024)
-                .tokenValidator((mailbox, token) -> mailbox.endsWith("@" + DOMAIN) && tokens.problemWith(token).isEmpty())
+                .tokenValidator(tokens.validator())
                 .onMessage(this::record)
                 .start();
     }
@@ -201,7 +195,7 @@ public final class RelayBench {
         props.put("mail.smtp.starttls.required", "true");
         props.put("mail.smtp.ssl.socketFactory", hub.clientSocketFactory());
         Session session = Session.getInstance(props);
-        String token = requestToken();
+        String token = tokens.token("sender1@" + DOMAIN);
         try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
             transport.connect(hub.hostName(), hub.port(), "sender1@" + DOMAIN, token);
             InternetAddress[] to = {new InternetAddress("rcpt@example.net")};
@@ -215,29 +209,12 @@ public final class RelayBench {
         }
     }
 
-    private String requestToken() throws Exception {
-        String form = "grant_type=client_credentials&client_id=" + enc(tokens.clientId()) + "&client_secret="
-                + enc(tokens.clientSecret()) + "&scope=" + enc(SandboxTokenServer.SCOPE);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(tokens.tokenEndpoint())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(response.body()).get("access_token").asText();
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------------------------------------
     // relay side
 
     private Path writeConfig(int concurrency) throws Exception {
         Files.createDirectories(work.resolve("spool"));
-        Path credentials = work.resolve("credentials.json");
-        Files.writeString(credentials, "{\"type\":\"microsoft_app\",\"tenant_id\":\"" + tokens.tenantId()
-                + "\",\"client_id\":\"" + tokens.clientId() + "\",\"client_secret\":\"" + tokens.clientSecret()
-                + "\",\"scope\":\"" + SandboxTokenServer.SCOPE + "\",\"token_endpoint\":\"" + tokens.tokenEndpoint()
-                + "\",\"domain\":\"" + DOMAIN + "\"}\n");
+        Path credentials = tokens.writeCredentials(work);
         Path trust = hub.certificatePemPath();
         Path config = work.resolve("relay.properties");
         StringBuilder text = new StringBuilder()
