@@ -195,14 +195,14 @@ class DeadLetterCommand {
         @Override
         int run(Directories directories, PrintWriter out, PrintWriter err) {
             if (!selection.all) {
-                report(directories.store().retry(selection.id, directories.spool()), out, err);
+                report(directories.store().retry(selection.id, directories.spool()), out);
                 return 0;
             }
             List<DeadLetterSummary> letters = directories.store().list();
             int failed = 0;
             for (DeadLetterSummary letter : letters) {
                 try {
-                    report(directories.store().retry(letter.id(), directories.spool()), out, err);
+                    report(directories.store().retry(letter.id(), directories.spool()), out);
                 } catch (RuntimeException e) {
                     err.println(e.getMessage());
                     failed++;
@@ -213,14 +213,10 @@ class DeadLetterCommand {
             return failed == 0 ? 0 : 1;
         }
 
-        private static void report(RetriedDeadLetter retried, PrintWriter out, PrintWriter err) {
+        private static void report(RetriedDeadLetter retried, PrintWriter out) {
             out.println("Retrying " + retried.id() + ": queued as " + retried.spoolFile().toAbsolutePath()
-                    + (retried.addedBcc().isEmpty() ? "" : " (Bcc: " + String.join(", ", retried.addedBcc()) + ")"));
-            if (!retried.headerRecipientsNotInEnvelope().isEmpty()) {
-                err.println("warning: " + retried.id() + ": To/Cc also name "
-                        + String.join(", ", retried.headerRecipientsNotInEnvelope()) + ", which were not recipients "
-                        + "of the failed delivery; the relay will send the message to them again.");
-            }
+                    + (retried.recipients().isEmpty() ? " (recipients from its headers)"
+                            : " for " + String.join(", ", retried.recipients())));
         }
     }
 

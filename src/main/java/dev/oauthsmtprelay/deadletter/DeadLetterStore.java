@@ -185,7 +185,7 @@ public final class DeadLetterStore {
                     + "running this command, or check relay.spool.dir.", e);
         }
         delete(id);
-        return new RetriedDeadLetter(id, target, copy.addedBcc(), copy.headerRecipientsNotInEnvelope());
+        return new RetriedDeadLetter(id, target, copy.recipients());
     }
 
     private DeadLetterSummary summary(String id) {

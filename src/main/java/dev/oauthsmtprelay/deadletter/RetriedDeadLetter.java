@@ -6,18 +6,14 @@ import java.util.List;
 /**
  * A dead letter put back into the spool.
  *
- * @param id                        the dead letter's id (now deleted from the store)
- * @param spoolFile                 the file written into the spool directory
- * @param addedBcc                  envelope recipients written into a Bcc header because To and Cc do not name them
- * @param headerRecipientsNotInEnvelope addresses in To/Cc that were not envelope recipients of the dead letter
- *                                  (for example recipients that had already received it); the spool intake sends
- *                                  to them again, so callers should warn
+ * @param id         the dead letter's id (now deleted from the store)
+ * @param spoolFile  the file written into the spool directory
+ * @param recipients the recipients it goes to again (those of the failed delivery); empty when the dead letter
+ *                   recorded none and the spool intake takes them from the message's headers
  */
-public record RetriedDeadLetter(String id, Path spoolFile, List<String> addedBcc,
-                                List<String> headerRecipientsNotInEnvelope) {
+public record RetriedDeadLetter(String id, Path spoolFile, List<String> recipients) {
 
     public RetriedDeadLetter {
-        addedBcc = List.copyOf(addedBcc);
-        headerRecipientsNotInEnvelope = List.copyOf(headerRecipientsNotInEnvelope);
+        recipients = List.copyOf(recipients);
     }
 }

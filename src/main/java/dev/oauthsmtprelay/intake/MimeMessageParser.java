@@ -9,11 +9,12 @@ import java.util.Optional;
  * Accepts a message as RFC 5322 bytes (an .eml file as IBM i's QtmmSendMail or any MIME writer
  * produces it) and turns it into a {@link RelayMessage}. The bytes are sent as written: only Bcc
  * is removed and a missing Message-ID or Date added, and when none of that is needed the output
- * is the input array itself.
+ * is the input array itself. An {@code X-Relay-Envelope-To} header replaces the header recipients and is removed
+ * too.
  */
 public final class MimeMessageParser {
 
-    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc");
+    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc", EnvelopeResolver.ENVELOPE_TO);
 
     private final long maxSizeBytes;
     private final int maxRecipients;
@@ -64,7 +65,7 @@ public final class MimeMessageParser {
         return new RelayMessage(mime, new Envelope(mailFrom, recipients, messageId));
     }
 
-    /** Drops Bcc, and blank Message-ID / Date fields that are being replaced by generated ones. */
+    /** Drops Bcc, X-Relay-Envelope-To, and blank Message-ID / Date fields that are being replaced by generated ones. */
     private static boolean keep(HeaderField field, boolean replacingMessageId, boolean replacingDate) {
         if (REMOVED_HEADERS.stream().anyMatch(field::isNamed)) {
             return false;

@@ -151,20 +151,21 @@ class DeadLetterCommandTest {
         assertThat(status).as(err.toString()).isZero();
         Path spoolFile = dir.resolve("spool").resolve("invoice-42.eml");
         assertThat(out.toString()).contains("Retrying invoice-42: queued as " + spoolFile.toAbsolutePath()
-                + " (Bcc: dave@example.org)");
-        assertThat(Files.readString(spoolFile)).contains("Bcc: dave@example.org\r\n\r\nCPF9999");
+                + " for bob@example.org, dave@example.org");
+        assertThat(Files.readString(spoolFile)).contains("X-Relay-Envelope-To: bob@example.org, dave@example.org\r\n\r\nCPF9999");
         assertThat(store.list()).isEmpty();
     }
 
     @Test
-    void should_warn_when_to_or_cc_name_recipients_outside_the_envelope() {
+    void should_retry_a_partial_dead_letter_only_for_its_failed_recipients() throws Exception {
         store.write(letter("partial", Instant.now(), List.of("dave@example.org"), "550 for dave"));
 
         int status = run("dead-letter", "retry", "partial", "--config", config.toString());
 
-        assertThat(status).isZero();
-        assertThat(err.toString()).contains("warning: partial: To/Cc also name bob@example.org, which were not "
-                + "recipients of the failed delivery; the relay will send the message to them again.");
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(" for dave@example.org");
+        assertThat(err.toString()).isEmpty();
+        assertThat(Files.readString(dir.resolve("spool").resolve("partial.eml"))).contains("X-Relay-Envelope-To: dave@example.org\r\n");
     }
 
     @Test

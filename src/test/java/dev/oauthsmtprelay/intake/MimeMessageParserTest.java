@@ -289,6 +289,25 @@ class MimeMessageParserTest {
     }
 
     @Test
+    void should_take_recipients_from_the_envelope_header_and_remove_it() throws Exception {
+        RelayMessage message = parser.parse(crlf("From: a@example.com", "To: b@example.org, c@example.org",
+                "X-Relay-Envelope-To: c@example.org,", " d@example.org", "Message-ID: <1@example.com>",
+                "Date: Sun, 1 Mar 2026 10:00:00 +0000", "", "x"));
+
+        assertThat(message.envelope().recipients()).containsExactly("c@example.org", "d@example.org");
+        assertThat(new String(message.mime(), StandardCharsets.US_ASCII)).doesNotContain("X-Relay-Envelope-To")
+                .doesNotContain("d@example.org").contains("To: b@example.org, c@example.org\r\n");
+    }
+
+    @Test
+    void should_prefer_recipients_given_next_to_the_message_over_the_envelope_header() throws Exception {
+        RelayMessage message = parser.parse(crlf("From: a@example.com", "To: b@example.org",
+                "X-Relay-Envelope-To: c@example.org", "", "x"), new EnvelopeOverride(null, List.of("e@example.org")));
+
+        assertThat(message.envelope().recipients()).containsExactly("e@example.org");
+    }
+
+    @Test
     void should_reject_invalid_override_address() {
         assertThatThrownBy(() -> parser.parse(crlf("From: a@example.com", "To: b@example.org", "", "x"),
                 new EnvelopeOverride(null, List.of("not-an-address"))))
