@@ -14,15 +14,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.intake.IntakeSettings;
 import dev.oauthsmtprelay.intake.MessageParser;
@@ -36,6 +35,9 @@ class SendCommandTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -52,26 +54,16 @@ class SendCommandTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
+    /**
+     * The relay's configuration file, for {@link #hub} (an accepting one unless the test started another); the relay
+     * itself is started only where a test says so.
+     */
+    private Path configFor(Map<String, Object> extra) {
+        if (hub == null) {
+            hub = bed.hub();
         }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
-    /** The relay's configuration file (written by the harness, which is started only where a test says so). */
-    private Path configFor(XOAuth2SmtpHub smtpHub, Map<String, Object> extra) {
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        relay = new RelayHarness(dir, credentials, smtpHub, extra);
+        relay = bed.harness(dir, extra);
         return dir.resolve("relay.properties");
-    }
-
-    private XOAuth2SmtpHub acceptingHub() {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        return hub;
     }
 
     private int send(String... args) {
@@ -95,7 +87,7 @@ class SendCommandTest {
 
     @Test
     void should_write_a_message_the_spool_intake_accepts() throws Exception {
-        Path config = configFor(acceptingHub(), Map.of("relay.default-sender", "payroll@example.com"));
+        Path config = configFor(Map.of("relay.default-sender", "payroll@example.com"));
         Path report = Files.writeString(dir.resolve("report.csv"), "id;amount\n1;42\n");
 
         int status = send("--config", config.toString(), "--to", "alice@example.org", "--to", "bob@example.org",
@@ -121,7 +113,7 @@ class SendCommandTest {
 
     @Test
     void should_send_html_from_a_file_with_the_given_sender() throws Exception {
-        Path config = configFor(acceptingHub(), Map.of());
+        Path config = configFor(Map.of());
         Path body = Files.writeString(dir.resolve("body.html"), "<p>Nightly batch <b>ok</b></p>");
 
         int status = send("--config", config.toString(), "--from", "batch@example.com", "--to", "ops@example.org",
@@ -138,7 +130,7 @@ class SendCommandTest {
 
     @Test
     void should_refuse_a_line_break_in_a_header_value_and_write_nothing() throws Exception {
-        Path config = configFor(acceptingHub(), Map.of("relay.default-sender", "payroll@example.com"));
+        Path config = configFor(Map.of("relay.default-sender", "payroll@example.com"));
 
         int status = send("--config", config.toString(), "--to", "alice@example.org",
                 "--subject", "Hi\r\nBcc: someone@else.example", "--body", "x");
@@ -155,7 +147,7 @@ class SendCommandTest {
 
     @Test
     void should_ask_for_a_sender_when_there_is_no_from_and_no_default_sender() throws Exception {
-        Path config = configFor(acceptingHub(), Map.of());
+        Path config = configFor(Map.of());
 
         int status = send("--config", config.toString(), "--to", "alice@example.org", "--subject", "Hi", "--body", "x");
 
@@ -166,7 +158,7 @@ class SendCommandTest {
 
     @Test
     void should_be_delivered_to_the_hub_by_the_running_relay() {
-        Path config = configFor(acceptingHub(), Map.of("relay.default-sender", "payroll@example.com"));
+        Path config = configFor(Map.of("relay.default-sender", "payroll@example.com"));
         relay.start();
 
         int status = send("--config", config.toString(), "--to", "alice@example.org", "--bcc", "audit@example.com",
@@ -182,7 +174,7 @@ class SendCommandTest {
 
     @Test
     void should_deliver_now_and_print_the_hub_reply() throws Exception {
-        Path config = configFor(acceptingHub(), Map.of("relay.default-sender", "payroll@example.com"));
+        Path config = configFor(Map.of("relay.default-sender", "payroll@example.com"));
 
         int status = send("--config", config.toString(), "--now", "--to", "alice@example.org", "--subject", "Now",
                 "--body", "At once");
@@ -196,9 +188,9 @@ class SendCommandTest {
 
     @Test
     void should_exit_1_with_the_reason_when_the_hub_rejects_the_login() throws Exception {
-        hub = XOAuth2SmtpHub.builder().rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
-                .tokenValidator((mailbox, token) -> false).start();
-        Path config = configFor(hub, Map.of("relay.default-sender", "payroll@example.com"));
+        hub = bed.hub(builder -> builder.rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
+                .tokenValidator((mailbox, token) -> false));
+        Path config = configFor(Map.of("relay.default-sender", "payroll@example.com"));
 
         int status = send("--config", config.toString(), "--now", "--to", "alice@example.org", "--subject", "Now",
                 "--body", "At once");

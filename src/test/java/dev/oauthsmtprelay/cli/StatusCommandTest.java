@@ -10,17 +10,16 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import dev.oauthsmtprelay.fixtures.FreePort;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -32,6 +31,9 @@ class StatusCommandTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -48,20 +50,9 @@ class StatusCommandTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private void startRelay() {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        relay = new RelayHarness(dir, credentials, hub, Map.of("relay.health.port", FreePort.find())).start();
+        hub = bed.hub();
+        relay = bed.relay(dir, Map.of("relay.health.port", FreePort.find()));
     }
 
     private int status(String... args) {

@@ -9,14 +9,13 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -28,6 +27,9 @@ class DeliveryStatusNotificationTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -42,20 +44,9 @@ class DeliveryStatusNotificationTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private RelayHarness relay(Map<String, Object> extra) {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        return new RelayHarness(dir, credentials, hub, extra);
+        hub = bed.hub();
+        return bed.harness(dir, extra);
     }
 
     @Test

@@ -11,16 +11,16 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.HttpGet;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -33,6 +33,9 @@ class HealthEndpointTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -48,23 +51,12 @@ class HealthEndpointTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private void startRelay(Map<String, Object> extra) {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
+        hub = bed.hub();
         port = FreePort.find();
         java.util.Map<String, Object> settings = new java.util.HashMap<>(extra);
         settings.put("relay.health.port", port);
-        relay = new RelayHarness(dir, credentials, hub, settings).start();
+        relay = bed.relay(dir, settings);
     }
 
     private static String eml(String body) {

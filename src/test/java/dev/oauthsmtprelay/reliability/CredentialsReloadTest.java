@@ -14,12 +14,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.oauth.ReloadingTokenClient;
@@ -46,6 +47,9 @@ class CredentialsReloadTest {
     };
     private final List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(DeliveryGate.class),
             (Logger) LoggerFactory.getLogger(ReloadingTokenClient.class));
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private TokenServer tokens;
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -53,27 +57,17 @@ class CredentialsReloadTest {
     @AfterEach
     void stop() {
         watched.forEach(logger -> logger.detachAppender(capture));
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
     }
 
     @Test
     void should_pause_on_a_refused_login_and_resume_when_the_credentials_file_is_corrected() throws Exception {
         capture.start();
         watched.forEach(logger -> logger.addAppender(capture));
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
-                .tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
+        tokens = bed.tokens();
+        hub = bed.hub(builder -> builder.rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365));
         Path credentials = TestCredentials.write(dir, "o365.json",
                 TestCredentials.microsoftFields(tokens.tokenEndpoint("wrong-tenant"), "example.com"));
-        relay = new RelayHarness(dir, credentials, hub, Map.of()).start();
+        relay = bed.harness(dir, credentials, Map.of()).start();
 
         for (int i = 0; i < 3; i++) {
             relay.drop("r" + i + ".eml", "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: r" + i

@@ -17,14 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -41,36 +39,23 @@ class HostileInputRelayTest {
     @TempDir
     Path dir;
 
-    private TokenServer tokenServer;
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokenServer != null) {
-            tokenServer.close();
-        }
-    }
 
     @Test
     void should_reject_every_hostile_file_with_its_reason_and_keep_delivering_good_ones() throws Exception {
         Path attachments = Files.createDirectories(dir.resolve("attachments"));
         Path outside = Files.createDirectories(dir.resolve("outside"));
-        tokenServer = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        relay = new RelayHarness(dir, credentials, hub, Map.of(
+        hub = bed.hub();
+        relay = bed.relay(dir, Map.of(
                 "relay.intake.max-size", MAX_SIZE,
                 "relay.intake.attachment-dirs", attachments,
                 // The production default: a file is complete once unchanged for a second. The growing file
                 // changes every 10 ms, so only a stall of a whole second could let it be taken early.
-                "relay.spool.min-age", "1s")).start();
+                "relay.spool.min-age", "1s"));
 
         Map<String, String> expected = new LinkedHashMap<>(BadInputCorpus.expectedReasons());
         expected.put("header-1mb.eml", "header section too large");

@@ -6,16 +6,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.FreePort;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.ProviderErrorEndpoint;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -32,30 +31,17 @@ class OutageRecoveryTest {
     @TempDir
     Path dir;
 
-    private TokenServer tokens;
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-    }
-
     @Test
     void should_keep_messages_queued_while_the_hub_refuses_connections_then_answers_421_and_deliver_after() throws Exception {
-        tokens = new TokenServer();
         int port = FreePort.find();
-        hub = XOAuth2SmtpHub.builder().port(port).tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokens);
-        relay = new RelayHarness(dir, credentials, hub, Map.of()).start();
+        hub = bed.hub(builder -> builder.port(port));
+        relay = bed.relay(dir, Map.of());
         hub.close(); // connection refused from now on
 
         dropMessages();
@@ -63,7 +49,7 @@ class OutageRecoveryTest {
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).as("dead letters while refused").isZero();
         assertThat(relay.filesIn(relay.spoolDir(), ".eml")).as("all taken from the spool and queued").isZero();
 
-        hub = XOAuth2SmtpHub.builder().port(port).tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
+        hub = bed.hub(builder -> builder.port(port));
         hub.greetNextConnectionsWith(10_000, "421 4.3.2 Service not available, closing transmission channel");
         Thread.sleep(OUTAGE.toMillis());
         int connectionsWhile421 = hub.connectionCount();
@@ -85,8 +71,7 @@ class OutageRecoveryTest {
     @Test
     void should_keep_messages_queued_while_the_token_endpoint_fails_with_bounded_requests_and_deliver_after()
             throws Exception {
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
+        hub = bed.hub();
         try (ProviderErrorEndpoint endpoint = new ProviderErrorEndpoint()) {
             for (int i = 0; i < 1000; i++) {
                 if (i % 2 == 0) {
@@ -97,7 +82,7 @@ class OutageRecoveryTest {
             }
             Path credentials = TestCredentials.write(dir, "o365.json",
                     TestCredentials.microsoftFields(endpoint.url(), "example.com"));
-            relay = new RelayHarness(dir, credentials, hub, Map.of("relay.token.backoff.initial", "200",
+            relay = bed.harness(dir, credentials, Map.of("relay.token.backoff.initial", "200",
                     "relay.token.backoff.max", "1s")).start();
 
             dropMessages();
@@ -107,7 +92,7 @@ class OutageRecoveryTest {
             assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).as("dead letters during the outage").isZero();
 
             endpoint.clearAnswers();
-            endpoint.passThroughTo(tokens.tokenEndpoint("tenant"));
+            endpoint.passThroughTo(bed.tokens().tokenEndpoint("tenant"));
             assertThat(hub.awaitMessages(MESSAGES, WAIT)).hasSize(MESSAGES);
             Thread.sleep(300);
             System.out.printf("[reliability] token outage: messages=%d, token requests during %d ms of 503/429=%d,"

@@ -14,16 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.deadletter.DeadLetter;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.routes.RetentionRoute;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -36,6 +35,9 @@ class RetentionRouteTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
@@ -50,20 +52,9 @@ class RetentionRouteTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private RelayHarness relay(Map<String, Object> extra) {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        return new RelayHarness(dir, credentials, hub, extra);
+        hub = bed.hub();
+        return bed.harness(dir, extra);
     }
 
     private static DeadLetter letter(String id, Instant lastAttempt) {

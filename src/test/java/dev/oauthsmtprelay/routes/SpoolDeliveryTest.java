@@ -15,15 +15,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -39,6 +40,9 @@ class SpoolDeliveryTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
+
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
 
@@ -52,28 +56,17 @@ class SpoolDeliveryTest {
         tokenServer.close();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private RelayHarness microsoftRelay(Map<String, Object> extra) {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        relay = new RelayHarness(dir, credentials, hub, extra).start();
+        hub = bed.hub();
+        relay = bed.relay(dir, extra);
         return relay;
     }
 
     private RelayHarness googleRelay() {
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.mailboxTokens(tokenServer, "google")).start();
+        hub = bed.hub(builder -> builder.tokenValidator(IssuedTokens.mailboxTokens(tokenServer, "google")));
         Path credentials = TestCredentials.write(dir, "gmail.json",
                 TestCredentials.googleFields(tokenServer.tokenEndpoint("google"), "example.com"));
-        relay = new RelayHarness(dir, credentials, hub, Map.of()).start();
+        relay = bed.harness(dir, credentials, Map.of()).start();
         return relay;
     }
 
@@ -231,10 +224,8 @@ class SpoolDeliveryTest {
 
     @Test
     void should_refuse_a_hub_without_starttls_and_keep_the_message_queued() throws Exception {
-        hub = XOAuth2SmtpHub.builder().tlsMode(XOAuth2SmtpHub.TlsMode.NO_STARTTLS)
-                .tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
-        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
-        relay = new RelayHarness(dir, credentials, hub, Map.of("relay.smtp.tls", "starttls")).start();
+        hub = bed.hub(builder -> builder.tlsMode(XOAuth2SmtpHub.TlsMode.NO_STARTTLS));
+        relay = bed.relay(dir, Map.of("relay.smtp.tls", "starttls"));
 
         relay.drop("secret.eml", eml("billing@example.com", "customer@example.net", "", "confidential"));
 
