@@ -23,6 +23,8 @@ import java.util.Optional;
  *       {@code redeliveryMultiplier} (2.0) per further attempt, capped at {@code maxRedeliveryDelay} (1 h).</li>
  *   <li>{@code maxSizeBytes} – global max size of messages held in memory (256 MB); beyond it the broker pages
  *       to disk.</li>
+ *   <li>{@code diskLimits} – how full the embedded broker may make its file system before it refuses new messages
+ *       (see {@link DiskLimits}).</li>
  * </ul>
  */
 public record BrokerSettings(
@@ -36,7 +38,8 @@ public record BrokerSettings(
         Duration redeliveryDelay,
         double redeliveryMultiplier,
         Duration maxRedeliveryDelay,
-        long maxSizeBytes) {
+        long maxSizeBytes,
+        DiskLimits diskLimits) {
 
     public static final String DEFAULT_DELIVERY_QUEUE = "relay.outbound";
     public static final String DEFAULT_DEAD_LETTER_QUEUE = "relay.deadletter";
@@ -69,6 +72,7 @@ public record BrokerSettings(
         if (!(redeliveryMultiplier >= 1.0) || Double.isInfinite(redeliveryMultiplier)) {
             throw new IllegalArgumentException("redeliveryMultiplier must be >= 1.0: " + redeliveryMultiplier);
         }
+        Objects.requireNonNull(diskLimits, "diskLimits");
         if (maxSizeBytes <= 0) {
             throw new IllegalArgumentException("maxSizeBytes must be positive: " + maxSizeBytes);
         }
@@ -82,7 +86,8 @@ public record BrokerSettings(
     public static BrokerSettings defaults(Path dataDir) {
         return new BrokerSettings(dataDir, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 DEFAULT_DELIVERY_QUEUE, DEFAULT_DEAD_LETTER_QUEUE, DEFAULT_REDELIVERY_DELAY,
-                DEFAULT_REDELIVERY_MULTIPLIER, DEFAULT_MAX_REDELIVERY_DELAY, DEFAULT_MAX_SIZE_BYTES);
+                DEFAULT_REDELIVERY_MULTIPLIER, DEFAULT_MAX_REDELIVERY_DELAY, DEFAULT_MAX_SIZE_BYTES,
+                DiskLimits.defaults());
     }
 
     /** The directory the embedded broker writes to: {@code dataDir/broker}. */
@@ -97,33 +102,38 @@ public record BrokerSettings(
 
     public BrokerSettings withExternalUrl(String url) {
         return new BrokerSettings(dataDir, Optional.ofNullable(url), user, password, listenUrl, deliveryQueue,
-                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes);
+                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
     }
 
     public BrokerSettings withCredentials(String user, String password) {
         return new BrokerSettings(dataDir, externalUrl, Optional.ofNullable(user), Optional.ofNullable(password),
                 listenUrl, deliveryQueue, deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay,
-                maxSizeBytes);
+                maxSizeBytes, diskLimits);
     }
 
     public BrokerSettings withListenUrl(String url) {
         return new BrokerSettings(dataDir, externalUrl, user, password, Optional.ofNullable(url), deliveryQueue,
-                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes);
+                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
     }
 
     public BrokerSettings withQueues(String deliveryQueue, String deadLetterQueue) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes);
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
     }
 
     public BrokerSettings withRedelivery(Duration delay, double multiplier, Duration maxDelay) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                delay, multiplier, maxDelay, maxSizeBytes);
+                delay, multiplier, maxDelay, maxSizeBytes, diskLimits);
     }
 
     public BrokerSettings withMaxSizeBytes(long bytes) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, bytes);
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, bytes, diskLimits);
+    }
+
+    public BrokerSettings withDiskLimits(DiskLimits limits) {
+        return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, limits);
     }
 
     /** Never prints the password. */
@@ -133,7 +143,8 @@ public record BrokerSettings(
                 + user.orElse("-") + ", password=" + (password.isPresent() ? "****" : "-") + ", listenUrl="
                 + listenUrl.orElse("-") + ", deliveryQueue=" + deliveryQueue + ", deadLetterQueue=" + deadLetterQueue
                 + ", redeliveryDelay=" + redeliveryDelay + ", redeliveryMultiplier=" + redeliveryMultiplier
-                + ", maxRedeliveryDelay=" + maxRedeliveryDelay + ", maxSizeBytes=" + maxSizeBytes + "]";
+                + ", maxRedeliveryDelay=" + maxRedeliveryDelay + ", maxSizeBytes=" + maxSizeBytes + ", " + diskLimits
+                + "]";
     }
 
     private static Optional<String> clean(Optional<String> value, String name) {

@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.settings.impl.DiskFullMessagePolicy;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>persist-delivery-count-before-delivery, so the delivery count (and with it the back-off) survives a crash
  *       or restart;</li>
  *   <li>the global max size; beyond it addresses page to disk;</li>
+ *   <li>the disk limit from {@link BrokerSettings#diskLimits()}; above it every address <em>fails</em> new messages
+ *       at once (Artemis's default is to block the producer until there is room, which would leave a spool intake
+ *       thread waiting without telling anyone);</li>
  *   <li>security off, unless {@link BrokerSettings#user()} and {@link BrokerSettings#password()} are set: then the
  *       broker accepts only that user, on the in-VM and the TCP acceptor alike;</li>
  *   <li>no JMX, no {@code broker.properties} from the classpath.</li>
@@ -200,7 +204,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setSecurityEnabled(settings.user().isPresent())
                 .setJMXManagementEnabled(false)
                 .setPersistDeliveryCountBeforeDelivery(true)
-                .setGlobalMaxSize(settings.maxSizeBytes());
+                .setGlobalMaxSize(settings.maxSizeBytes())
+                // Artemis counts 100 % as over 100 %: -1 is its "no check"
+                .setMaxDiskUsage(settings.diskLimits().maxUsagePercent() >= 100 ? -1
+                        : settings.diskLimits().maxUsagePercent())
+                .setDiskScanPeriod((int) settings.diskLimits().scanPeriod().toMillis());
         config.addAcceptorConfiguration("invm", inVmUrl());
         if (settings.listenUrl().isPresent()) {
             config.addAcceptorConfiguration("tcp", settings.listenUrl().get());
@@ -212,7 +220,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setExpiryAddress(deadLetters)
                 .setAutoCreateDeadLetterResources(false)
                 .setAutoCreateExpiryResources(false)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
         config.addAddressSetting(settings.deliveryQueue(), new AddressSettings()
                 .setRedeliveryDelay(settings.redeliveryDelay().toMillis())
                 .setRedeliveryMultiplier(settings.redeliveryMultiplier())
@@ -220,11 +229,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setMaxDeliveryAttempts(-1)
                 .setDeadLetterAddress(deadLetters)
                 .setExpiryAddress(deadLetters)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
         config.addAddressSetting(settings.deadLetterQueue(), new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
                 .setNoExpiry(true)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
 
         config.addQueueConfiguration(durableQueue(settings.deliveryQueue()));
         config.addQueueConfiguration(durableQueue(settings.deadLetterQueue()));

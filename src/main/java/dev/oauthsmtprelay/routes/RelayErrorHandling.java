@@ -1,11 +1,14 @@
 package dev.oauthsmtprelay.routes;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.delivery.DeliveryFailureHandler;
 import dev.oauthsmtprelay.intake.InvalidMessageException;
 import dev.oauthsmtprelay.jms.JmsRejection;
+import dev.oauthsmtprelay.spool.SpoolIntakeProblems;
 import dev.oauthsmtprelay.spool.SpoolRejection;
 
 /** Error handling of the relay's routes, kept apart from the routes themselves. */
@@ -18,6 +21,7 @@ public final class RelayErrorHandling extends RouteConfigurationBuilder {
     private final SpoolRejection rejection;
     private final DeliveryFailureHandler deliveryFailures;
     private final JmsRejection jmsRejection;
+    private final SpoolIntakeProblems spoolProblems;
 
     public RelayErrorHandling(SpoolRejection rejection, DeliveryFailureHandler deliveryFailures) {
         this(rejection, deliveryFailures, null);
@@ -26,9 +30,16 @@ public final class RelayErrorHandling extends RouteConfigurationBuilder {
     /** @param jmsRejection for JMS intake; null when the relay takes no messages from JMS queues */
     public RelayErrorHandling(SpoolRejection rejection, DeliveryFailureHandler deliveryFailures,
                               JmsRejection jmsRejection) {
+        this(rejection, deliveryFailures, jmsRejection, null);
+    }
+
+    /** @param spoolProblems reports spool files that cannot be queued once per condition; null logs each failure */
+    public RelayErrorHandling(SpoolRejection rejection, DeliveryFailureHandler deliveryFailures,
+                              JmsRejection jmsRejection, SpoolIntakeProblems spoolProblems) {
         this.rejection = rejection;
         this.deliveryFailures = deliveryFailures;
         this.jmsRejection = jmsRejection;
+        this.spoolProblems = spoolProblems;
     }
 
     @Override
@@ -36,11 +47,10 @@ public final class RelayErrorHandling extends RouteConfigurationBuilder {
         routeConfiguration(INTAKE)
                 // Not a valid message: move it aside with the reason; the relay keeps going.
                 .onException(InvalidMessageException.class).handled(true).process(rejection).end()
-                // Anything else (queue unavailable, disk): the file stays in the spool and is tried again.
+                // Anything else (queue unavailable, data directory full): the file stays in the spool and is tried
+                // again; the cause is reported once per condition, not once per file and poll.
                 .onException(Exception.class).handled(false).logExhausted(false)
-                .log(LoggingLevel.WARN, "dev.oauthsmtprelay.spool",
-                        "Could not queue spool file ${header.CamelFileName}; it stays in the spool and is tried "
-                                + "again: ${exception.message}")
+                .process(this::reportQueueFailure)
                 .end();
 
         routeConfiguration(DELIVERY)
@@ -61,5 +71,16 @@ public final class RelayErrorHandling extends RouteConfigurationBuilder {
                                     + "intake queue and the broker hands it over again: ${exception.message}")
                     .end();
         }
+    }
+
+    private void reportQueueFailure(Exchange exchange) {
+        if (spoolProblems != null) {
+            spoolProblems.queueFailed(exchange);
+            return;
+        }
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LoggerFactory.getLogger("dev.oauthsmtprelay.spool").warn(
+                "Could not queue spool file {}; it stays in the spool and is tried again: {}",
+                exchange.getIn().getHeader(Exchange.FILE_NAME, String.class), cause == null ? "" : cause.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.routes;
 import org.apache.camel.builder.RouteBuilder;
 
 import dev.oauthsmtprelay.spool.SpoolFileIntake;
+import dev.oauthsmtprelay.spool.SpoolIntakeProblems;
 
 /**
  * Spool directory → delivery queue. A file is taken once it is complete (write-then-rename, and
@@ -15,11 +16,23 @@ public final class SpoolIntakeRoute extends RouteBuilder {
 
     private final SpoolFileIntake intake;
     private final String completionOption;
+    private final SpoolIntakeProblems problems;
 
     /** @param archiveDir where taken files go; null deletes them */
     public SpoolIntakeRoute(SpoolFileIntake intake, String archiveDir) {
+        this(intake, archiveDir, null);
+    }
+
+    /**
+     * @param problems reports a spool that cannot be written once instead of once per file and poll; it must be
+     *                 bound as {@link SpoolIntakeProblems#BEAN}. Null leaves Camel's own warning per file.
+     */
+    public SpoolIntakeRoute(SpoolFileIntake intake, String archiveDir, SpoolIntakeProblems problems) {
         this.intake = intake;
-        this.completionOption = archiveDir == null ? "delete=true" : "move=" + archiveDir + "/${file:name}";
+        this.completionOption = (archiveDir == null ? "delete=true" : "move=" + archiveDir + "/${file:name}")
+                + (problems == null ? "" : "&exceptionHandler=#" + SpoolIntakeProblems.BEAN
+                        + "&pollStrategy=#" + SpoolIntakeProblems.BEAN);
+        this.problems = problems;
     }
 
     @Override
@@ -40,6 +53,11 @@ public final class SpoolIntakeRoute extends RouteBuilder {
                 .callerRunsWhenRejected(true).threadName("relay-spool-intake")
                 .process(intake)
                 // The caching factory: JmsTemplate would otherwise open a broker connection per file.
-                .to("relayjms:queue:{{relay.broker.delivery-queue}}?connectionFactory=#relayProducerConnectionFactory");
+                .to("relayjms:queue:{{relay.broker.delivery-queue}}?connectionFactory=#relayProducerConnectionFactory")
+                .process(exchange -> {
+                    if (problems != null) {
+                        problems.queued();
+                    }
+                });
     }
 }

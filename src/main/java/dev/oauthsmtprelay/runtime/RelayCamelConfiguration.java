@@ -13,7 +13,9 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.broker.BrokerDisk;
 import dev.oauthsmtprelay.broker.BrokerSettings;
+import dev.oauthsmtprelay.broker.DiskLimits;
 import dev.oauthsmtprelay.broker.RelayBroker;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Finding;
@@ -36,6 +38,7 @@ import dev.oauthsmtprelay.routes.RelayErrorHandling;
 import dev.oauthsmtprelay.routes.SpoolIntakeRoute;
 import dev.oauthsmtprelay.sender.SenderResolver;
 import dev.oauthsmtprelay.spool.SpoolFileIntake;
+import dev.oauthsmtprelay.spool.SpoolIntakeProblems;
 import dev.oauthsmtprelay.spool.SpoolRejection;
 
 /**
@@ -97,18 +100,22 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.value(IntakeSettings.MAX_RECIPIENTS_KEY).map(Integer::parseInt)
                         .orElse(IntakeSettings.DEFAULT_MAX_RECIPIENTS)));
 
+        SpoolIntakeProblems spoolProblems = new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
+                settings.duration(SpoolIntakeProblems.WARNING_INTERVAL_KEY,
+                        SpoolIntakeProblems.DEFAULT_WARNING_INTERVAL), clock);
+        context.getRegistry().bind(SpoolIntakeProblems.BEAN, spoolProblems);
         Optional<JmsIntakeSetup> jmsIntake = JmsIntakeSetup.install(context, settings, parser, deadLetters.store(),
                 queueUri, clock);
         context.addRoutesConfigurations(new RelayErrorHandling(new SpoolRejection(clock),
                 new DeliveryFailureHandler(deadLetters, gate,
                         settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock),
-                jmsIntake.map(JmsIntakeSetup::rejection).orElse(null)));
+                jmsIntake.map(JmsIntakeSetup::rejection).orElse(null), spoolProblems));
         if (jmsIntake.isPresent()) {
             context.addRoutes(jmsIntake.get().routes());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
         context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock),
-                settings.value("relay.spool.archive-dir").orElse(null)));
+                settings.value("relay.spool.archive-dir").orElse(null), spoolProblems));
         context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session(),
                 settings.bool("relay.rewrite-from", false)),
                 new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
@@ -124,7 +131,10 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 .withRedelivery(settings.duration("relay.broker.redelivery-delay", BrokerSettings.DEFAULT_REDELIVERY_DELAY),
                         settings.value("relay.broker.redelivery-multiplier").map(Double::parseDouble)
                                 .orElse(BrokerSettings.DEFAULT_REDELIVERY_MULTIPLIER),
-                        settings.duration("relay.broker.max-redelivery-delay", BrokerSettings.DEFAULT_MAX_REDELIVERY_DELAY));
+                        settings.duration("relay.broker.max-redelivery-delay", BrokerSettings.DEFAULT_MAX_REDELIVERY_DELAY))
+                .withDiskLimits(new DiskLimits(settings.value("relay.broker.max-disk-usage")
+                        .map(DiskLimits::parsePercent).orElse(DiskLimits.DEFAULT_MAX_USAGE_PERCENT),
+                        settings.duration("relay.broker.disk-scan-period", DiskLimits.DEFAULT_SCAN_PERIOD)));
         if (settings.value("relay.broker.url").isPresent()) {
             broker = broker.withExternalUrl(settings.value("relay.broker.url").get());
         }

@@ -40,13 +40,32 @@ public final class SpoolRejection implements Processor {
         Path errorDir = source.resolveSibling(ERROR_DIR);
         Files.createDirectories(errorDir);
         Path target = unusedName(errorDir, source.getFileName().toString());
+        // A rename within one file system needs no free space, so a full disk cannot make the file disappear.
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         String reason = cause == null ? "unknown problem" : cause.getMessage();
-        Files.writeString(errorDir.resolve(target.getFileName() + ".reason.txt"),
-                "file: " + source.getFileName() + "\nrejected: " + clock.instant() + "\nreason: " + reason + "\n",
-                StandardCharsets.UTF_8);
         RelayMetrics.of(exchange).rejected();
+        Path reasonFile = errorDir.resolve(target.getFileName() + ".reason.txt");
+        try {
+            Files.writeString(reasonFile,
+                    "file: " + source.getFileName() + "\nrejected: " + clock.instant() + "\nreason: " + reason + "\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            deleteQuietly(reasonFile);
+            LOG.warn("Rejected spool file {}: {} (moved to {}). The reason could not be written to {} ({}), so this "
+                    + "line is its only record; free space on the spool's file system.", source.getFileName(), reason,
+                    target, reasonFile.getFileName(), e.getMessage());
+            return;
+        }
         LOG.warn("Rejected spool file {}: {} (moved to {})", source.getFileName(), reason, target);
+    }
+
+    /** A half-written reason would look complete; none tells the administrator to look at the log. */
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the warning that follows says the reason file is missing
+        }
     }
 
     private static Path unusedName(Path dir, String name) {

@@ -1,0 +1,144 @@
+package dev.oauthsmtprelay.reliability;
+
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.oauthsmtprelay.fixtures.CapturedLog;
+import dev.oauthsmtprelay.fixtures.IssuedTokens;
+import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.TestCredentials;
+import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+/**
+ * The data directory fills up past Artemis's disk check (here: the check is off and a 400 KB message needs a file
+ * of its own): Artemis meets ENOSPC on its journal, logs a critical I/O error and stops itself. The relay must keep
+ * every spool file, say once that the broker stopped and that it needs a restart after the disk is fixed, and relay
+ * every file after that restart, at least once (a file whose message reached the journal but whose confirmation was
+ * lost with the broker is queued again, as after a crash).
+ *
+ * <p>The kernel refuses to remount a file system read-only while the journal has files open for writing ("mount
+ * point is busy"), so a data directory that turns read-only under a running relay shows up as this same I/O error.
+ */
+class JournalWriteFailureTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Tmpfs dataFs;
+    private TokenServer tokens;
+    private XOAuth2SmtpHub hub;
+    private RelayHarness relay;
+    private CapturedLog log;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+        if (tokens != null) {
+            tokens.close();
+        }
+        if (log != null) {
+            log.close();
+        }
+        if (dataFs != null) {
+            dataFs.close();
+        }
+    }
+
+    @Test
+    void should_keep_files_report_once_and_relay_each_once_after_a_restart_when_the_journal_cannot_write()
+            throws Exception {
+        dataFs = Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the journal write failure case");
+        Path data = dataFs.path().resolve("data");
+        log = CapturedLog.attach();
+        tokens = new TokenServer();
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
+        // 100 % turns Artemis's disk check off, so the full disk shows as an I/O error, as it does when the disk
+        // fills faster than relay.broker.disk-scan-period or past the limit in one large message
+        relay = new RelayHarness(dir, TestCredentials.microsoftFile(dir, tokens), hub, Map.of(
+                "relay.data.dir", data,
+                "relay.broker.max-disk-usage", "100")).start();
+        relay.drop("before.eml", message("before", 1));
+        hub.awaitMessages(1, WAIT);
+        dataFs.fill(dataFs.path().resolve("filler.bin"), 100_000);
+
+        // over 100 KB: Artemis writes it to a file of its own under large-messages/, which finds no room
+        relay.drop("large.eml", message("large", 40_000));
+        for (int i = 0; i < 3; i++) {
+            relay.drop("small-" + i + ".eml", message("small " + i, 1));
+        }
+        await(WAIT, () -> log.count(Level.WARN, "The embedded broker in " + data.resolve("broker"), "is not running")
+                > 0, () -> "a warning that the broker stopped");
+        Thread.sleep(1500); // about 15 polls at 100 ms
+        assertThat(log.count(Level.ERROR, "Critical IO Error, shutting down the server")).as("Artemis stopped itself")
+                .isEqualTo(1);
+        assertThat(log.lines(Level.WARN, "is not running")).as("one warning for the whole condition").hasSize(1);
+        assertThat(log.lines(Level.WARN, "is not running").get(0)).contains("restart the relay", "relay.data.dir");
+        long perFileLines = log.count(Level.WARN, "Could not queue spool file");
+        assertThat(perFileLines).as("at most the files in flight when the broker stopped").isLessThanOrEqualTo(4);
+        assertThat(spoolFiles()).as("every file stays in the spool").hasSize(4);
+        assertThat(relay.filesIn(relay.errorDir(), ".eml")).as("no good file moved to .error").isZero();
+        assertThat(hub.messageCount()).isEqualTo(1);
+
+        Files.delete(dataFs.path().resolve("filler.bin"));
+        Thread.sleep(1000);
+        int deliveredBeforeRestart = hub.messageCount();
+        relay.stop();
+        long restartedAt = System.nanoTime();
+        relay.start();
+        await(WAIT, () -> spoolFiles().isEmpty(), () -> "the spool is emptied after the restart: " + spoolFiles());
+        await(WAIT, () -> subjects().size() == 5, () -> "every message delivered after the restart: " + subjects());
+        long recoveredMs = Duration.ofNanos(System.nanoTime() - restartedAt).toMillis();
+        Thread.sleep(500);
+        int duplicates = hub.messageCount() - subjects().size();
+        System.out.printf("[reliability] journal write failure: files=4 (one of 400 KB), per-file lines before the "
+                        + "broker stopped=%d, delivered after space was freed without a restart=%d, delivered %d ms "
+                        + "after the restart, total=%d, duplicates=%d%n", perFileLines, deliveredBeforeRestart - 1,
+                recoveredMs, hub.messageCount(), duplicates);
+        assertThat(subjects()).as("every file relayed").containsExactlyInAnyOrder("before", "large", "small 0",
+                "small 1", "small 2");
+        // A file whose message reached the journal just before the broker stopped, but whose confirmation never came
+        // back, stays in the spool and is queued again: at most the files in flight, here the four dropped.
+        assertThat(duplicates).as("duplicates at most the files in flight at the failure").isLessThanOrEqualTo(4);
+        assertThat(hub.messages().stream().filter(m -> m.dataAsString().contains("Subject: large")).findFirst()
+                .orElseThrow().size()).as("the large message arrives whole").isGreaterThan(400_000);
+    }
+
+    private java.util.Set<String> subjects() {
+        return hub.messages().stream().map(m -> m.dataAsString().lines().filter(l -> l.startsWith("Subject: "))
+                .findFirst().orElse("?").substring("Subject: ".length())).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private List<String> spoolFiles() {
+        try (Stream<Path> files = Files.list(relay.spoolDir())) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".eml")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String message(String subject, int bodyLines) {
+        return "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: " + subject + "\r\n\r\n"
+                + "body line\r\n".repeat(bodyLines);
+    }
+}
