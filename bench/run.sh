@@ -2,7 +2,7 @@
 # Relay throughput against the wire's ceiling; see bench/README.md.
 #   bench/run.sh [N=10000] [S=5] [CONCURRENCY=4] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
 #                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
-#   bench/run.sh large [MB=30]                       one large message, relay JVM with -Xmx256m
+#   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once, relay JVM with -Xmx256m
 # Environment: RELAY_HEAP (JVM options of the relay, default "@config/jvm.options", the recommended production options; "-Xmx256m" for large),
 # BENCH_OPTS (JVM options of the bench, e.g. -Drelay.spool.min-age=0 to pass relay.* keys to the relay),
 # BENCH_PROVIDER (microsoft: one application token for all mailboxes, the default; google: one token per mailbox).
@@ -13,6 +13,6 @@ CP=$(mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.output
 JAR=target/oauth-smtp-relay.jar
 MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "large" ]]; then
-  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
+  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
 fi
 exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"

@@ -10,10 +10,17 @@ public final class MessageParser {
 
     private final MimeMessageParser mime;
     private final JsonMessageParser json;
+    private final long maxSizeBytes;
 
     public MessageParser(IntakeSettings settings) {
         this.mime = new MimeMessageParser(settings);
         this.json = new JsonMessageParser(settings);
+        this.maxSizeBytes = settings.maxSizeBytes();
+    }
+
+    /** Refuses a file over the size limit before it is read, so that a huge file never reaches the heap. */
+    public void requireWithinSizeLimit(long fileSize) throws InvalidMessageException {
+        MessageLimits.requireWithinSize(fileSize, maxSizeBytes);
     }
 
     /** Parses a spool file: {@code .eml} as MIME, {@code .json} as the structured format (case ignored). */

@@ -1,9 +1,11 @@
 package dev.oauthsmtprelay.mail;
 
+import java.io.InputStream;
 import java.util.List;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.SharedInputStream;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
@@ -21,7 +23,13 @@ public final class OutgoingMessage extends SMTPMessage {
     public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
             throws MessagingException {
         // A shared stream lets the parsed message keep pointing into these bytes instead of copying the body.
-        super(session, new SharedByteArrayInputStream(mime));
+        this(session, new SharedByteArrayInputStream(mime), mailFrom, recipients, mailbox);
+    }
+
+    /** From a shared stream (a {@code SharedFileInputStream} for a large message): the body is not read into memory. */
+    public OutgoingMessage(Session session, SharedInputStream mime, String mailFrom, List<String> recipients,
+                           String mailbox) throws MessagingException {
+        super(session, (InputStream) mime);
         this.mailbox = mailbox;
         this.recipients = List.copyOf(recipients);
         setEnvelopeFrom(mailFrom);

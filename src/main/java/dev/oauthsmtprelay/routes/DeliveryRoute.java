@@ -32,6 +32,9 @@ public final class DeliveryRoute extends RouteBuilder {
                 + "&concurrentConsumers={{relay.delivery.concurrency}}&maxConcurrentConsumers={{relay.delivery.concurrency}}"
                 + "&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false")
                 .routeId(ROUTE_ID)
+                // Stream caching would read every JMS body into memory as the route starts; bodies are byte arrays
+                // anyway, and large ones are streamed to a file by DeliveryPreparation (QueuedBodyFiles).
+                .noStreamCaching()
                 .routeConfigurationId(RelayErrorHandling.DELIVERY)
                 .process(preparation)
                 .to(SMTP_URI)

@@ -25,6 +25,7 @@ import dev.oauthsmtprelay.delivery.DeliveryFailureHandler;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
 import dev.oauthsmtprelay.intake.IntakeSettings;
 import dev.oauthsmtprelay.intake.MessageParser;
 import dev.oauthsmtprelay.mail.SmtpClient;
@@ -37,6 +38,7 @@ import dev.oauthsmtprelay.routes.DeliveryRoute;
 import dev.oauthsmtprelay.routes.RelayErrorHandling;
 import dev.oauthsmtprelay.routes.SpoolIntakeRoute;
 import dev.oauthsmtprelay.sender.SenderResolver;
+import dev.oauthsmtprelay.spool.BytesInFlight;
 import dev.oauthsmtprelay.spool.SpoolFileIntake;
 import dev.oauthsmtprelay.spool.SpoolIntakeProblems;
 import dev.oauthsmtprelay.spool.SpoolRejection;
@@ -114,10 +116,13 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             context.addRoutes(jmsIntake.get().routes());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
-        context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock),
+        context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock, new BytesInFlight(
+                        settings.value(BytesInFlight.KEY).map(Long::parseLong).orElseGet(BytesInFlight::defaultLimit))),
                 settings.value("relay.spool.archive-dir").orElse(null), spoolProblems));
         context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session(),
-                settings.bool("relay.rewrite-from", false)),
+                settings.bool("relay.rewrite-from", false), new QueuedBodyFiles(settings.dataDir().resolve("delivery"),
+                        settings.value(QueuedBodyFiles.THRESHOLD_KEY).map(Long::parseLong)
+                                .orElse(QueuedBodyFiles.DEFAULT_THRESHOLD))),
                 new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
         OperationsSetup.install(context, environment, broker, gate, deadLetters, metrics, clock);
         LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.file.FileComponent;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import dev.oauthsmtprelay.delivery.QueuedMessage;
 import dev.oauthsmtprelay.intake.InvalidMessageException;
@@ -20,16 +21,34 @@ public final class SpoolFileIntake implements Processor {
 
     private final MessageParser parser;
     private final Clock clock;
+    private final BytesInFlight bytesInFlight;
 
     public SpoolFileIntake(MessageParser parser, Clock clock) {
+        this(parser, clock, new BytesInFlight(BytesInFlight.defaultLimit()));
+    }
+
+    /** @param bytesInFlight how many bytes of spool files may be in memory at once, over all intake threads */
+    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight) {
         this.parser = parser;
         this.clock = clock;
+        this.bytesInFlight = bytesInFlight;
     }
 
     @Override
-    public void process(Exchange exchange) throws InvalidMessageException {
+    public void process(Exchange exchange) throws InvalidMessageException, InterruptedException {
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         refuseSymbolicLink(exchange, name);
+        Long size = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (size != null) {
+            parser.requireWithinSizeLimit(size);
+            bytesInFlight.acquire(size);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    bytesInFlight.release(size);
+                }
+            });
+        }
         byte[] content = exchange.getIn().getBody(byte[].class);
         if (content == null) {
             throw new InvalidMessageException("the file cannot be read; check its permissions");

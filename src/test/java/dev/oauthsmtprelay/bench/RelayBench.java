@@ -76,7 +76,7 @@ public final class RelayBench {
         RelayBench bench = new RelayBench(work);
         try {
             if (args[0].equals("large")) {
-                bench.large(Integer.parseInt(args[1]), Path.of(args[2]), args[3]);
+                bench.large(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
             } else {
                 bench.throughput(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]), Path.of(args[5]), args[6]);
@@ -166,23 +166,29 @@ public final class RelayBench {
         return messages;
     }
 
-    private void large(int megabytes, Path jar, String heap) throws Exception {
-        System.out.printf(Locale.ROOT, "== one %d MB message, relay JVM %s%n", megabytes, heap);
+    /** {@code count} large messages at once, delivered in parallel (relay.delivery.concurrency = count). */
+    private void large(int megabytes, int count, Path jar, String heap) throws Exception {
+        System.out.printf(Locale.ROOT, "== %d message(s) of %d MB, relay.delivery.concurrency=%d, relay JVM %s%n", count,
+                megabytes, count, heap);
         Path gcLog = work.resolve("gc.log");
-        Relay relay = Relay.start(jar, heap, writeConfig(1), work, List.of("-Xlog:gc:file=" + gcLog));
+        Relay relay = Relay.start(jar, heap, writeConfig(count), work, List.of("-Xlog:gc:file=" + gcLog));
         try {
             warmUp(relay);
-            byte[] message = largeMessage(megabytes);
             long dropped = System.currentTimeMillis();
-            drop(0, message);
-            boolean complete = awaitReceived(1, relay);
+            int size = 0;
+            for (int i = 0; i < count; i++) {
+                byte[] message = largeMessage(megabytes, i);
+                size = message.length;
+                drop(i, message);
+            }
+            boolean complete = awaitReceived(count, relay);
             long hwm = relay.peakRssKb();
-            System.out.printf(Locale.ROOT, "message of %,d bytes: drop -> acceptance %d ms%n", message.length,
-                    lastAcceptance.get() - dropped);
+            System.out.printf(Locale.ROOT, "%d message(s) of %,d bytes: first drop -> last acceptance %d ms%n", count,
+                    size, lastAcceptance.get() - dropped);
             System.out.printf(Locale.ROOT, "relay peak heap (from -Xlog:gc): %d MB before a GC, %d MB still live after one%n",
                     peakHeapMb(gcLog, 1), peakHeapMb(gcLog, 2));
             System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", hwm / 1024);
-            reportCompleteness(0, 1, complete);
+            reportCompleteness(0, count, complete);
         } finally {
             relay.stop();
         }
@@ -336,12 +342,12 @@ public final class RelayBench {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static byte[] largeMessage(int megabytes) {
+    private static byte[] largeMessage(int megabytes, int seq) {
         byte[] attachment = new byte[megabytes * 1024 * 1024 / 4 * 3]; // base64 makes it megabytes MB
-        new Random(1).nextBytes(attachment);
+        new Random(seq).nextBytes(attachment);
         String encoded = Base64.getMimeEncoder().encodeToString(attachment);
-        String head = "From: sender1@" + DOMAIN + "\r\nTo: rcpt@example.net\r\nSubject: large\r\n" + SEQUENCE + "0\r\n"
-                + "Message-ID: <bench-large@" + DOMAIN + ">\r\nMIME-Version: 1.0\r\n"
+        String head = "From: sender1@" + DOMAIN + "\r\nTo: rcpt@example.net\r\nSubject: large\r\n" + SEQUENCE + seq + "\r\n"
+                + "Message-ID: <bench-large-" + seq + "@" + DOMAIN + ">\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nlarge\r\n"
                 + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
                 + "Content-Disposition: attachment; filename=\"large.bin\"\r\n\r\n";
