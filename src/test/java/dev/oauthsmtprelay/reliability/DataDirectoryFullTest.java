@@ -18,15 +18,13 @@ import ch.qos.logback.classic.Level;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.CapturedLog;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -42,40 +40,22 @@ class DataDirectoryFullTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private Tmpfs dataFs;
-    private TokenServer tokens;
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private CapturedLog log;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (log != null) {
-            log.close();
-        }
-        if (dataFs != null) {
-            dataFs.close();
-        }
-    }
-
     @Test
     void should_keep_files_in_the_spool_report_once_and_relay_each_once_when_the_data_directory_has_room_again()
             throws Exception {
-        dataFs = Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the full data directory case");
+        dataFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the full data directory case"));
         Path data = dataFs.path().resolve("data");
-        log = CapturedLog.attach();
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        relay = new RelayHarness(dir, TestCredentials.microsoftFile(dir, tokens), hub, Map.of(
+        log = bed.closeAfter(CapturedLog.attach());
+        hub = bed.hub();
+        relay = bed.harness(dir, Map.of(
                 "relay.data.dir", data,
                 "relay.broker.disk-scan-period", "100")).start();
         for (int i = 0; i < 3; i++) {

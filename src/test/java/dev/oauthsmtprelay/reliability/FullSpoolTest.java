@@ -13,15 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.CapturedLog;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -38,35 +36,18 @@ class FullSpoolTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private Tmpfs spoolFs;
-    private TokenServer tokens;
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private CapturedLog log;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (log != null) {
-            log.close();
-        }
-        if (spoolFs != null) {
-            spoolFs.close();
-        }
-    }
-
     @Test
     void should_relay_good_files_and_keep_bad_ones_with_their_reason_in_the_log_when_the_spool_disk_is_full()
             throws Exception {
-        spoolFs = Tmpfs.mountOrSkip(dir.resolve("spoolfs"), "1m", "the full spool case");
+        spoolFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("spoolfs"), "1m", "the full spool case"));
         Path spool = Files.createDirectories(spoolFs.path().resolve("spool"));
         Instant now = Instant.now();
         // bad files first (oldest), and one intake thread: they are rejected while there is not a byte free
@@ -78,10 +59,9 @@ class FullSpoolTest {
         long filler = spoolFs.fill(spoolFs.path().resolve("filler.bin"), 0);
         long freeAtStart = spoolFs.usableBytes();
 
-        log = CapturedLog.attach();
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        relay = new RelayHarness(dir, TestCredentials.microsoftFile(dir, tokens), hub, Map.of(
+        log = bed.closeAfter(CapturedLog.attach());
+        hub = bed.hub();
+        relay = bed.harness(dir, Map.of(
                 "relay.spool.dir", spool,
                 "relay.spool.intake-threads", "1")).start();
         hub.awaitMessages(3, WAIT);

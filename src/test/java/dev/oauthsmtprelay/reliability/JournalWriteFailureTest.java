@@ -12,15 +12,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.CapturedLog;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -40,42 +38,24 @@ class JournalWriteFailureTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private Tmpfs dataFs;
-    private TokenServer tokens;
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private CapturedLog log;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (log != null) {
-            log.close();
-        }
-        if (dataFs != null) {
-            dataFs.close();
-        }
-    }
-
     @Test
     void should_keep_files_report_once_and_relay_each_once_after_a_restart_when_the_journal_cannot_write()
             throws Exception {
-        dataFs = Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the journal write failure case");
+        dataFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the journal write failure case"));
         Path data = dataFs.path().resolve("data");
-        log = CapturedLog.attach();
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
+        log = bed.closeAfter(CapturedLog.attach());
+        hub = bed.hub();
         // 100 % turns Artemis's disk check off, so the full disk shows as an I/O error, as it does when the disk
         // fills faster than relay.broker.disk-scan-period or past the limit in one large message
-        relay = new RelayHarness(dir, TestCredentials.microsoftFile(dir, tokens), hub, Map.of(
+        relay = bed.harness(dir, Map.of(
                 "relay.data.dir", data,
                 "relay.broker.max-disk-usage", "100")).start();
         relay.drop("before.eml", message("before", 1));

@@ -8,14 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
-import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -28,37 +26,22 @@ class ReadOnlyDataDirectoryTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
     private Tmpfs dataFs;
-    private TokenServer tokens;
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (dataFs != null) {
-            dataFs.close();
-        }
-    }
-
     @Test
     void should_refuse_to_start_and_name_the_directory_when_the_data_directory_is_read_only() throws Exception {
-        dataFs = Tmpfs.mountOrSkip(dir.resolve("datafs"), "4m", "the read-only data directory case");
+        dataFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("datafs"), "4m", "the read-only data directory case"));
         dataFs.remount("ro");
         Path spool = Files.createDirectories(dir.resolve("spool"));
         Files.writeString(spool.resolve("waiting.eml"), "From: billing@example.com\r\nTo: customer@example.net\r\n"
                 + "Subject: waiting\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
-        tokens = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start();
-        relay = new RelayHarness(dir, TestCredentials.microsoftFile(dir, tokens), hub,
+        hub = bed.hub();
+        relay = bed.harness(dir,
                 Map.of("relay.data.dir", dataFs.path().resolve("data")));
 
         assertThatThrownBy(relay::start).hasStackTraceContaining(dataFs.path().resolve("data").toString())
