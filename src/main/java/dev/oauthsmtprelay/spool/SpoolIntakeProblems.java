@@ -58,8 +58,10 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
             reportBrokerStopped(null);
             return false;
         }
-        dataDir.clear("Data directory " + brokerDisk.directory() + " has room again (" + brokerDisk.usage()
-                + "); the waiting spool files are being queued again.");
+        if (dataDir.active()) { // the message measures the disk: only when there is something to clear
+            dataDir.clear("Data directory " + brokerDisk.directory() + " has room again (" + brokerDisk.usage()
+                    + "); the waiting spool files are being queued again.");
+        }
         return true;
     }
 
@@ -104,7 +106,9 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
 
     /** A spool file was queued: whatever stopped the intake is over. */
     public void queued() {
-        spool.clear("Spool directory " + spoolDir + " is writable again; the waiting files are being relayed.");
+        if (spool.active()) { // runs for every file: build the line only when there is something to clear
+            spool.clear("Spool directory " + spoolDir + " is writable again; the waiting files are being relayed.");
+        }
         queue.clear("Spool files are being queued again.");
     }
 
