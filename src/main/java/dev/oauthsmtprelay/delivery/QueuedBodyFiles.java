@@ -12,6 +12,7 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.mail.util.SharedFileInputStream;
 
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsMessage;
 import org.slf4j.Logger;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Large queued messages go from the broker to a file and from the file to the socket, so that delivery never holds
- * one whole in the heap: the JMS body is read in chunks into {@code <relay.data.dir>/delivery/<id>.eml} (Artemis
- * hands a large message over in chunks as it is read), and Angus Mail parses and sends it from a
+ * one whole in the heap: the JMS body is written in chunks to {@code <relay.data.dir>/delivery/<id>.eml} (Artemis
+ * saves a large message to a stream as its chunks arrive), and Angus Mail parses and sends it from a
  * {@link SharedFileInputStream}. The file is deleted when the exchange is done, whatever its outcome; files left
  * by a crash are deleted at start. Messages below the threshold stay on the faster in-memory path.
  */
@@ -33,6 +34,7 @@ public final class QueuedBodyFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedBodyFiles.class);
     private static final int CHUNK = 64 * 1024;
+    private static final String ARTEMIS_SAVE_STREAM = "JMS_AMQ_SaveStream";
 
     private final Path dir;
     private final long threshold;
@@ -88,16 +90,23 @@ public final class QueuedBodyFiles {
         }
     }
 
+    /**
+     * Artemis: {@code JMS_AMQ_SaveStream} writes a large message to the stream chunk by chunk as it arrives;
+     * reading it with {@code readBytes} would first gather the whole body in one buffer in the heap. Other
+     * providers: {@code readBytes} in chunks.
+     */
     private static long copy(BytesMessage body, Path file) throws IOException, JMSException {
-        byte[] chunk = new byte[CHUNK];
-        long total = 0;
         try (OutputStream out = Files.newOutputStream(file)) {
-            for (int n = body.readBytes(chunk); n > 0; n = body.readBytes(chunk)) {
-                out.write(chunk, 0, n);
-                total += n;
+            if (body instanceof ActiveMQMessage) {
+                body.setObjectProperty(ARTEMIS_SAVE_STREAM, out);
+            } else {
+                byte[] chunk = new byte[CHUNK];
+                for (int n = body.readBytes(chunk); n > 0; n = body.readBytes(chunk)) {
+                    out.write(chunk, 0, n);
+                }
             }
         }
-        return total;
+        return Files.size(file);
     }
 
     private static String safeName(String id) {
