@@ -3,7 +3,10 @@ package dev.oauthsmtprelay.spool;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The two disk conditions an administrator has to fix, recognised in an exception's cause chain. */
+/**
+ * The disk conditions an administrator has to fix (read-only, full, over quota), recognised in an exception's
+ * cause chain.
+ */
 public enum DiskError {
 
     READ_ONLY("read-only file system", "read-only"),
