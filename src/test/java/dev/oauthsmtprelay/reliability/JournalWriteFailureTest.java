@@ -76,7 +76,12 @@ class JournalWriteFailureTest {
         assertThat(log.lines(Level.WARN, "is not running").get(0)).contains("restart the relay", "relay.data.dir");
         long perFileLines = log.count(Level.WARN, "Could not queue spool file");
         assertThat(perFileLines).as("at most the files in flight when the broker stopped").isLessThanOrEqualTo(4);
-        assertThat(spoolFiles()).as("every file stays in the spool").hasSize(4);
+        // Artemis can confirm the large message before its own write of the message file fails (seen once in CI:
+        // large.eml left the spool, then the broker stopped on that write). It must still arrive after the restart,
+        // which the end of this test checks; the files sent after the failure must all still be in the spool.
+        assertThat(spoolFiles()).as("the files sent after the failure stay in the spool")
+                .contains("small-0.eml", "small-1.eml", "small-2.eml");
+        boolean largeConfirmedBeforeFailure = !spoolFiles().contains("large.eml");
         assertThat(relay.filesIn(relay.errorDir(), ".eml")).as("no good file moved to .error").isZero();
         assertThat(hub.messageCount()).isEqualTo(1);
 
@@ -93,8 +98,9 @@ class JournalWriteFailureTest {
         int duplicates = hub.messageCount() - subjects().size();
         System.out.printf("[reliability] journal write failure: files=4 (one of 400 KB), per-file lines before the "
                         + "broker stopped=%d, delivered after space was freed without a restart=%d, delivered %d ms "
-                        + "after the restart, total=%d, duplicates=%d%n", perFileLines, deliveredBeforeRestart - 1,
-                recoveredMs, hub.messageCount(), duplicates);
+                        + "after the restart, total=%d, duplicates=%d, large file confirmed before the write failed=%s%n",
+                perFileLines, deliveredBeforeRestart - 1, recoveredMs, hub.messageCount(), duplicates,
+                largeConfirmedBeforeFailure);
         assertThat(subjects()).as("every file relayed").containsExactlyInAnyOrder("before", "large", "small 0",
                 "small 1", "small 2");
         // A file whose message reached the journal just before the broker stopped, but whose confirmation never came
