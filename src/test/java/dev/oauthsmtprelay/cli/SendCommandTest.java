@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +20,6 @@ import picocli.CommandLine;
 
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.intake.IntakeSettings;
 import dev.oauthsmtprelay.intake.MessageParser;
 import dev.oauthsmtprelay.intake.RelayMessage;
@@ -31,28 +28,16 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 /** {@code send}: into the spool (read back by the intake's parser, and delivered by a running relay) and --now. */
 class SendCommandTest {
 
-    private static TokenServer tokenServer;
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
-
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     /**
      * The relay's configuration file, for {@link #hub} (an accepting one unless the test started another); the relay

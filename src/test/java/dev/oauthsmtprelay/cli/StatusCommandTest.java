@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,35 +18,23 @@ import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /** {@code status} against a running relay, through its HTTP endpoint. */
 class StatusCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TokenServer tokenServer;
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
-
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
 
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     private void startRelay() {
         hub = bed.hub();

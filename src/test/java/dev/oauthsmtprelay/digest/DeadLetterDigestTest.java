@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.routes.DeadLetterDigestRoute;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -24,26 +21,15 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 class DeadLetterDigestTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TokenServer tokenServer;
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
-
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     private RelayHarness relay(Map<String, Object> extra) {
         hub = bed.hub();

@@ -10,8 +10,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +19,6 @@ import dev.oauthsmtprelay.fixtures.HttpGet;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /** The health, metrics and status endpoints of a running relay, over real HTTP. */
@@ -29,27 +26,16 @@ class HealthEndpointTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TokenServer tokenServer;
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
-
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
     private int port;
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     private void startRelay(Map<String, Object> extra) {
         hub = bed.hub();
@@ -108,7 +94,7 @@ class HealthEndpointTest {
         assertThat(status.get("pauseReason").asText()).contains("5.7.3");
         assertThat(status.get("queueDepth").asLong()).isEqualTo(1);
 
-        hub.setTokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant"));
+        hub.setTokenValidator(IssuedTokens.applicationTokens(bed.tokens(), "tenant"));
 
         await(WAIT, () -> HttpGet.get(port, "/health/ready").statusCode() == 200, () -> "/health/ready back to 200");
         hub.awaitMessages(1, WAIT);

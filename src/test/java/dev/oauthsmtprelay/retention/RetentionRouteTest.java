@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +21,6 @@ import dev.oauthsmtprelay.deadletter.DeadLetter;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.routes.RetentionRoute;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -31,26 +28,15 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 class RetentionRouteTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TokenServer tokenServer;
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
-
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     private RelayHarness relay(Map<String, Object> extra) {
         hub = bed.hub();

@@ -14,8 +14,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +24,6 @@ import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
-import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
@@ -35,26 +32,15 @@ import static dev.oauthsmtprelay.fixtures.Eventually.await;
 class SpoolDeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TokenServer tokenServer;
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
 
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final RelayTestBed bed = new RelayTestBed(() -> tokenServer);
-
     private XOAuth2SmtpHub hub;
     private RelayHarness relay;
-
-    @BeforeAll
-    static void startTokenServer() {
-        tokenServer = new TokenServer();
-    }
-
-    @AfterAll
-    static void stopTokenServer() {
-        tokenServer.close();
-    }
 
     private RelayHarness microsoftRelay(Map<String, Object> extra) {
         hub = bed.hub();
@@ -63,9 +49,9 @@ class SpoolDeliveryTest {
     }
 
     private RelayHarness googleRelay() {
-        hub = bed.hub(builder -> builder.tokenValidator(IssuedTokens.mailboxTokens(tokenServer, "google")));
+        hub = bed.hub(builder -> builder.tokenValidator(IssuedTokens.mailboxTokens(bed.tokens(), "google")));
         Path credentials = TestCredentials.write(dir, "gmail.json",
-                TestCredentials.googleFields(tokenServer.tokenEndpoint("google"), "example.com"));
+                TestCredentials.googleFields(bed.tokens().tokenEndpoint("google"), "example.com"));
         relay = bed.harness(dir, credentials, Map.of()).start();
         return relay;
     }
@@ -191,7 +177,7 @@ class SpoolDeliveryTest {
             assertThat(gateLog.list.get(0).getFormattedMessage()).contains("5.7.3").contains("New-ServicePrincipal");
             int attemptsWhilePaused = hub.authAttemptCount();
 
-            hub.setTokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant"));
+            hub.setTokenValidator(IssuedTokens.applicationTokens(bed.tokens(), "tenant"));
 
             assertThat(hub.awaitMessages(3, WAIT)).hasSize(3);
             assertThat(attemptsWhilePaused).as("logins while paused stay bounded").isLessThan(20);
@@ -211,7 +197,7 @@ class SpoolDeliveryTest {
         await(WAIT, () -> relay.filesIn(relay.spoolDir(), ".eml") == 0, () -> "all five files queued");
         relay.stop();
 
-        hub.setTokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant"));
+        hub.setTokenValidator(IssuedTokens.applicationTokens(bed.tokens(), "tenant"));
         relay.start();
 
         List<XOAuth2SmtpHub.ReceivedMessage> received = hub.awaitMessages(5, WAIT);
