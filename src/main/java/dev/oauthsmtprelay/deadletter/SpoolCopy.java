@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.oauthsmtprelay.intake.EnvelopeOverride;
+
 /**
  * The dead letter's message as a spool file that goes again only to the recipients of the failed delivery:
  * they are written into an {@code X-Relay-Envelope-To} header, which spool intake takes as the envelope instead
@@ -14,7 +16,6 @@ import java.util.Map;
  */
 record SpoolCopy(byte[] mime, List<String> recipients) {
 
-    static final String ENVELOPE_TO = "X-Relay-Envelope-To";
     private static final int FOLD_AT = 78;
 
     static SpoolCopy of(byte[] mime, List<String> recipients) {
@@ -25,14 +26,15 @@ record SpoolCopy(byte[] mime, List<String> recipients) {
             return new SpoolCopy(mime, envelope);
         }
         MimeHeaderSection headers = MimeHeaderSection.read(mime);
-        byte[] rewritten = headers.rewrite(name -> !name.equalsIgnoreCase("Bcc") && !name.equalsIgnoreCase(ENVELOPE_TO),
+        byte[] rewritten = headers.rewrite(
+                name -> !name.equalsIgnoreCase("Bcc") && !name.equalsIgnoreCase(EnvelopeOverride.HEADER),
                 List.of(envelopeField(envelope, headers.lineEnding())));
         return new SpoolCopy(rewritten, envelope);
     }
 
     /** "X-Relay-Envelope-To: a, b, ..." folded before an address that would make a line longer than 78 characters. */
     private static String envelopeField(List<String> addresses, String lineEnding) {
-        StringBuilder field = new StringBuilder(ENVELOPE_TO).append(": ");
+        StringBuilder field = new StringBuilder(EnvelopeOverride.HEADER).append(": ");
         int lineLength = field.length();
         for (int i = 0; i < addresses.size(); i++) {
             String item = addresses.get(i) + (i < addresses.size() - 1 ? "," : "");

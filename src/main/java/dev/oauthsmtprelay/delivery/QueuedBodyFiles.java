@@ -15,6 +15,7 @@ import jakarta.mail.util.SharedFileInputStream;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsMessage;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,7 @@ public final class QueuedBodyFiles {
         }
     }
 
-    private static final class DeleteWhenDone extends org.apache.camel.support.SynchronizationAdapter {
+    private static final class DeleteWhenDone extends SynchronizationAdapter {
         private final SharedFileInputStream stream;
         private final Path file;
 

@@ -10,6 +10,13 @@ import java.util.List;
  */
 public record EnvelopeOverride(String mailFrom, List<String> recipients) {
 
+    /**
+     * A header naming the envelope recipients of a spool file or JMS message, replacing those of To, Cc and Bcc
+     * (an envelope given next to the message still wins). {@code dead-letter retry} writes it so that a message
+     * goes again only to the recipients that did not get it; it is removed before sending.
+     */
+    public static final String HEADER = "X-Relay-Envelope-To";
+
     private static final EnvelopeOverride NONE = new EnvelopeOverride(null, List.of());
 
     public EnvelopeOverride {

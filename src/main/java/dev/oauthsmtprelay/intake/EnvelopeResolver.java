@@ -39,13 +39,6 @@ final class EnvelopeResolver {
                 + "sending mailbox");
     }
 
-    /**
-     * A header naming the envelope recipients of a spool file or JMS message, replacing those of To, Cc and Bcc
-     * (an envelope given next to the message still wins). {@code dead-letter retry} writes it so that a message
-     * goes again only to the recipients that did not get it; it is removed before sending.
-     */
-    static final String ENVELOPE_TO = "X-Relay-Envelope-To";
-
     List<String> recipients(RawHeaderSection headers, EnvelopeOverride override) throws InvalidMessageException {
         List<String> recipients = new ArrayList<>();
         for (String name : List.of("To", "Cc", "Bcc")) {
@@ -57,9 +50,9 @@ final class EnvelopeResolver {
                 recipients.add(AddressParser.parseOne("the envelope recipients given with the message", recipient)
                         .getAddress());
             }
-        } else if (!headers.fields(ENVELOPE_TO).isEmpty()) {
+        } else if (!headers.fields(EnvelopeOverride.HEADER).isEmpty()) {
             recipients.clear();
-            addresses(headers, ENVELOPE_TO).forEach(address -> recipients.add(address.getAddress()));
+            addresses(headers, EnvelopeOverride.HEADER).forEach(address -> recipients.add(address.getAddress()));
         }
         if (recipients.isEmpty()) {
             throw new InvalidMessageException("no recipient: the message has no To, Cc or Bcc address; add at "

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class MimeMessageParser {
 
-    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc", EnvelopeResolver.ENVELOPE_TO);
+    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc", EnvelopeOverride.HEADER);
 
     private final long maxSizeBytes;
     private final int maxRecipients;
