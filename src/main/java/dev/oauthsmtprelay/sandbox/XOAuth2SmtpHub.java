@@ -122,6 +122,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
     private final boolean advertiseAuth;
     private final boolean requireSenderMatchesMailbox;
     private final int idleTimeoutMillis;
+    private final long replyLatencyMillis;
+    private final int maxConnectionsPerMailbox;
     private final Consumer<ReceivedMessage> onMessage;
     private volatile RejectionStyle rejectionStyle;
     private volatile BiPredicate<String, String> tokenValidator;
@@ -138,6 +140,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
 
     // ---- records
     private final List<ReceivedMessage> messages = new ArrayList<>(); // guarded by itself
+    private final Map<String, AtomicInteger> authenticatedConnections = new ConcurrentHashMap<>();
+    private final Map<String, Integer> peakAuthenticatedConnections = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionLimitRefusals = new AtomicInteger();
     private final List<ConnectionLog> connections = new ArrayList<>(); // guarded by itself
     private final List<AuthAttempt> authAttempts = new ArrayList<>(); // guarded by itself
     private final AtomicInteger connectionCounter = new AtomicInteger();
@@ -164,6 +169,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         this.advertiseAuth = b.advertiseAuth;
         this.requireSenderMatchesMailbox = b.requireSenderMatchesMailbox;
         this.idleTimeoutMillis = (int) b.idleTimeout.toMillis();
+        this.replyLatencyMillis = b.replyLatency.toMillis();
+        this.maxConnectionsPerMailbox = b.maxConnectionsPerMailbox;
         this.onMessage = b.onMessage;
         this.rejectionStyle = b.rejectionStyle;
         this.tokenValidator = b.tokenValidator;
@@ -414,6 +421,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         connectionCounter.set(0);
         authAccepted.set(0);
         authRejected.set(0);
+        peakAuthenticatedConnections.clear();
+        connectionLimitRefusals.set(0);
         return this;
     }
 
@@ -495,6 +504,16 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         return authRejected.get();
     }
 
+    /** The most connections that were logged in as {@code mailbox} at the same time (since start or reset). */
+    public int peakConnectionsOf(String mailbox) {
+        return peakAuthenticatedConnections.getOrDefault(mailbox.toLowerCase(Locale.ROOT), 0);
+    }
+
+    /** MAIL FROM commands refused with 432 4.3.2 because the mailbox had too many connections. */
+    public int connectionLimitRefusals() {
+        return connectionLimitRefusals.get();
+    }
+
     @Override
     public String toString() {
         return "XOAuth2SmtpHub[" + tlsMode + " " + (serverSocket != null ? host() + ":" + port() : "not started")
@@ -517,6 +536,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private boolean rejectAll; // after a 554 greeting
         private boolean quit;
         private String authMailbox;
+        private String countedMailbox;
         private String authToken;
         private String mailFrom;
         private String mailParameters;
@@ -561,6 +581,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                 log.event("hub error: " + e);
                 tryReply("451 4.3.0 Internal hub error");
             } finally {
+                forgetLogin();
                 closeQuietly(socket);
                 closeQuietly(plainSocket);
                 openSockets.remove(plainSocket);
@@ -797,6 +818,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                 return;
             }
             if (valid) {
+                countLogin(mailbox);
                 authMailbox = mailbox;
                 authToken = token;
                 log.authenticatedMailbox = mailbox;
@@ -827,6 +849,12 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             }
             if (requireAuth && authMailbox == null) {
                 reply(AUTHENTICATION_REQUIRED);
+                return;
+            }
+            if (overConnectionLimit()) {
+                connectionLimitRefusals.incrementAndGet();
+                reply("432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for "
+                        + "more information.");
                 return;
             }
             if (mailFrom != null) {
@@ -950,15 +978,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             if (ACCEPT_THEN_DISCONNECT.equals(scripted)) {
                 throw new Disconnect();
             }
-            long delay = dataReplyDelayMillis;
-            if (delay > 0) {
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
+            pause(dataReplyDelayMillis);
             reply("250 2.0.0 OK " + number + " - xoauth2hub");
         }
 
@@ -979,12 +999,14 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         }
 
         private void reply(String text) throws IOException {
+            pause(replyLatencyMillis);
             log.server(text);
             out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
 
         private void replyMultiline(int code, List<String> lines) throws IOException {
+            pause(replyLatencyMillis);
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
                 String l = code + (i == lines.size() - 1 ? " " : "-") + lines.get(i);
@@ -993,6 +1015,38 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             }
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+
+        private void pause(long millis) throws IOException {
+            if (millis <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+
+        private void countLogin(String mailbox) {
+            forgetLogin();
+            countedMailbox = mailbox.toLowerCase(Locale.ROOT);
+            int now = authenticatedConnections.computeIfAbsent(countedMailbox, k -> new AtomicInteger()).incrementAndGet();
+            peakAuthenticatedConnections.merge(countedMailbox, now, Math::max);
+        }
+
+        private void forgetLogin() {
+            if (countedMailbox != null) {
+                authenticatedConnections.get(countedMailbox).decrementAndGet();
+                countedMailbox = null;
+            }
+        }
+
+        /** Exchange Online: a fourth connection of the same mailbox gets 432 4.3.2 for every message it tries. */
+        private boolean overConnectionLimit() {
+            return maxConnectionsPerMailbox > 0 && countedMailbox != null
+                    && authenticatedConnections.get(countedMailbox).get() > maxConnectionsPerMailbox;
         }
 
         private void tryReply(String text) {
@@ -1330,6 +1384,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private boolean advertiseAuth = true;
         private boolean requireSenderMatchesMailbox;
         private Duration idleTimeout = Duration.ofMinutes(2);
+        private Duration replyLatency = Duration.ZERO;
+        private int maxConnectionsPerMailbox;
         private Consumer<ReceivedMessage> onMessage;
 
         private Builder() {
@@ -1402,6 +1458,25 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
 
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * Waits this long before every reply, as a hub across a network seems to a client that waits for each
+         * answer (round trip plus the server's own time). Default: none.
+         */
+        public Builder replyLatency(Duration latency) {
+            this.replyLatency = Objects.requireNonNull(latency);
+            return this;
+        }
+
+        /**
+         * Like Exchange Online's SMTP AUTH submission (at most 3): while more than {@code max} connections are
+         * logged in as the same mailbox, MAIL FROM on any of them gets {@code 432 4.3.2 Concurrent connections limit
+         * exceeded}. Default: no limit.
+         */
+        public Builder maxConnectionsPerMailbox(int max) {
+            this.maxConnectionsPerMailbox = max;
             return this;
         }
 

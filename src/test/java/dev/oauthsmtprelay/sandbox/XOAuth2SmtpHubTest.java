@@ -226,6 +226,45 @@ class XOAuth2SmtpHubTest {
     }
 
     @Test
+    void should_wait_the_reply_latency_before_every_reply_when_set() throws Exception {
+        Duration latency = Duration.ofMillis(150);
+        try (XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder().acceptToken(ALICE, GOOD_TOKEN).replyLatency(latency).start();
+             Socket socket = new Socket("127.0.0.1", hub.port())) {
+            socket.setSoTimeout(5000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+
+            long greetingNanos = timeUntilLineStartingWith(in, "220 ");
+            out.write("EHLO client.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long ehloNanos = timeUntilLineStartingWith(in, "250 ");
+            out.write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long noopNanos = timeUntilLineStartingWith(in, "250 ");
+
+            assertThat(Duration.ofNanos(greetingNanos)).isGreaterThanOrEqualTo(latency);
+            assertThat(Duration.ofNanos(ehloNanos)).isGreaterThanOrEqualTo(latency);
+            assertThat(Duration.ofNanos(noopNanos)).isGreaterThanOrEqualTo(latency);
+        }
+    }
+
+    private static long timeUntilLineStartingWith(InputStream in, String prefix) throws IOException {
+        long start = System.nanoTime();
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b != '\n') {
+                line.append((char) b);
+                continue;
+            }
+            if (line.toString().startsWith(prefix)) {
+                return System.nanoTime() - start;
+            }
+            line.setLength(0);
+        }
+        throw new IOException("the hub closed the connection before a line starting with " + prefix);
+    }
+
+    @Test
     void should_carry_a_multi_megabyte_message_with_long_lines_and_a_long_token() throws Exception {
         String longToken = "eyJ0eXAiOiJKV1Qi." + "x".repeat(4000); // Entra ID tokens easily exceed 998 bytes
         try (XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder().acceptToken(ALICE, longToken).start()) {
