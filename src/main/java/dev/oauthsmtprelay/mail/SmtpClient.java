@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.net.ssl.SSLException;
 
@@ -102,6 +103,10 @@ public final class SmtpClient {
         } catch (SendFailedException e) {
             if (find(e, SMTPSenderFailedException.class) instanceof SMTPSenderFailedException sender) {
                 String reply = sender.getMessage().trim();
+                Optional<String> limit = SendingLimitReplies.explain(reply, message.mailbox());
+                if (limit.isPresent()) {
+                    throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, limit.get() + " Hub said: " + reply, reply, null);
+                }
                 throw new SmtpFailure(isTransient(sender.getReturnCode()) ? SmtpFailure.Kind.TRANSIENT
                         : SmtpFailure.Kind.PERMANENT, SmtpReplies.explainRefusedSender(message.mailbox(),
                         sender.getAddress().toString(), reply), reply, null);
@@ -111,9 +116,9 @@ public final class SmtpClient {
                 message.report(report);
                 return report;
             }
-            throw sendFailure(e);
+            throw sendFailure(e, message.mailbox());
         } catch (MessagingException e) {
-            throw sendFailure(e);
+            throw sendFailure(e, message.mailbox());
         } finally {
             if (connection != null) {
                 pool.discard(connection);
@@ -237,8 +242,13 @@ public final class SmtpClient {
                 text, null);
     }
 
-    private SmtpFailure sendFailure(MessagingException e) {
+    private SmtpFailure sendFailure(MessagingException e, String mailbox) {
         if (e instanceof SMTPSendFailedException smtp) {
+            String reply = smtp.getMessage().trim();
+            Optional<String> limit = SendingLimitReplies.explain(reply, mailbox);
+            if (limit.isPresent()) {
+                return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, limit.get() + " Hub said: " + reply, reply, null);
+            }
             return new SmtpFailure(isTransient(smtp.getReturnCode()) ? SmtpFailure.Kind.TRANSIENT
                     : SmtpFailure.Kind.PERMANENT, "The hub refused the message: " + smtp.getMessage().trim(),
                     smtp.getMessage().trim(), null);
@@ -277,7 +287,9 @@ public final class SmtpClient {
         }
         Map<String, String> permanent = new LinkedHashMap<>();
         Map<String, String> temporary = new LinkedHashMap<>();
-        replies.forEach((address, reply) -> (isTransient(codes.get(address)) ? temporary : permanent).put(address, reply));
+        replies.forEach((address, reply) -> (isTransient(codes.get(address))
+                || SendingLimitReplies.explain(reply, message.mailbox()).isPresent() ? temporary : permanent)
+                .put(address, reply));
         if (accepted.isEmpty() && temporary.isEmpty()) {
             throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The hub refused every recipient: " + permanent,
                     String.join("; ", permanent.values()), null);

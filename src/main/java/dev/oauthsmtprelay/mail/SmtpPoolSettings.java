@@ -24,7 +24,9 @@ public record SmtpPoolSettings(int maxPerMailbox, Duration idleTimeout, int maxM
     private static final Duration ACQUIRE_TIMEOUT = Duration.ofMinutes(2);
 
     public static SmtpPoolSettings defaults() {
-        return new SmtpPoolSettings(4, Duration.ofSeconds(30), 1000, TOKEN_MARGIN, ACQUIRE_TIMEOUT);
+        // 3: Microsoft 365 refuses a fourth concurrent connection of a mailbox (SendingLimitReplies)
+        return new SmtpPoolSettings(SendingLimitReplies.MICROSOFT_MAX_CONNECTIONS, Duration.ofSeconds(30), 1000,
+                TOKEN_MARGIN, ACQUIRE_TIMEOUT);
     }
 
     public static SmtpPoolSettings from(RelaySettings settings) {
