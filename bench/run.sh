@@ -5,7 +5,8 @@
 #   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once, relay JVM with -Xmx256m
 # Environment: RELAY_HEAP (JVM options of the relay, default "@config/jvm.options", the recommended production options; "-Xmx256m" for large),
 # BENCH_OPTS (JVM options of the bench, e.g. -Drelay.spool.min-age=0 to pass relay.* keys to the relay),
-# BENCH_PROVIDER (microsoft: one application token for all mailboxes, the default; google: one token per mailbox).
+# BENCH_PROVIDER (microsoft: one application token for all mailboxes, the default; google: one token per mailbox),
+# BENCH_HUB_LATENCY_MS (the hub waits this long before every reply, like a hub across a network; default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
@@ -13,6 +14,6 @@ CP=$(mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.output
 JAR=target/oauth-smtp-relay.jar
 MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "large" ]]; then
-  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
+  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
 fi
-exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"
+exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"

@@ -46,6 +46,8 @@ public final class RelayBench {
     private static final String DOMAIN = "bench.example";
     private static final String DROPPED = "X-Bench-Dropped: ";
     private static final String SEQUENCE = "X-Bench-Seq: ";
+    /** Simulated network: the hub waits this long before every reply (BENCH_HUB_LATENCY_MS). */
+    private static final Duration HUB_LATENCY = Duration.ofMillis(Long.getLong("bench.hub-latency-ms", 0));
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     private final Path work;
@@ -65,6 +67,7 @@ public final class RelayBench {
                 .rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
                 .hubName("smtp." + DOMAIN)
                 .maxMessageSize(40L * 1024 * 1024)
+                .replyLatency(HUB_LATENCY)
                 .tokenValidator(tokens.validator())
                 .onMessage(this::record)
                 .start();
@@ -93,7 +96,8 @@ public final class RelayBench {
 
     private void throughput(int n, int senders, int concurrency, int rounds, Path jar, String heap) throws Exception {
         System.out.printf(Locale.ROOT, "== %,d messages of ~2 KB from %d sender mailboxes, relay.delivery.concurrency=%d, "
-                + "%d round(s), relay JVM %s%n", n, senders, concurrency, rounds, heap);
+                + "%d round(s), relay JVM %s, hub reply latency %d ms%n", n, senders, concurrency, rounds, heap,
+                HUB_LATENCY.toMillis());
         double ceiling = ceiling(messages(0, n, senders));
         System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
                 ceiling);
