@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
+import dev.oauthsmtprelay.fixtures.RelayProcess;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -43,21 +44,21 @@ class KilledRelayRecoveryTest {
              XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder()
                      .tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start()) {
             Path credentials = TestCredentials.microsoftFile(dir, tokens);
-            try (RelayProcess relay = new RelayProcess(dir, credentials, hub,
+            try (RelayProcess relay = RelayProcess.forHub(dir, credentials, hub,
                     // Small intake batches keep intake and delivery overlapping, so the kill hits both at work.
                     Map.of("relay.delivery.concurrency", CONCURRENCY, "relay.spool.intake-threads", INTAKE_THREADS,
                             "relay.spool.max-per-poll", 50))) {
-                writeSpool(relay.spoolDir());
+                writeSpool(dir.resolve("spool"));
                 relay.start();
                 await(Duration.ofSeconds(60), () -> hub.messageCount() >= MESSAGES / 3 + 7,
-                        () -> "a third delivered before the kill; " + relay.log());
+                        () -> "a third delivered before the kill; " + relay.logTail());
                 relay.kill();
                 int atKill = hub.messageCount();
-                long spoolAtKill = count(relay.spoolDir());
+                long spoolAtKill = count(dir.resolve("spool"));
 
                 relay.start();
                 await(Duration.ofSeconds(120), () -> distinct(hub).size() == MESSAGES,
-                        () -> distinct(hub).size() + " of " + MESSAGES + " delivered after the restart; " + relay.log());
+                        () -> distinct(hub).size() + " of " + MESSAGES + " delivered after the restart; " + relay.logTail());
                 Thread.sleep(1000); // anything still redelivered after the last new message shows up as a duplicate
 
                 Map<Integer, Integer> copies = distinct(hub);
@@ -68,8 +69,8 @@ class KilledRelayRecoveryTest {
                 // In flight at the kill: up to CONCURRENCY messages sent but not yet acknowledged to the broker,
                 // plus one spool file per intake thread being queued (on the queue, not yet deleted from the spool).
                 assertThat(duplicates).as("duplicates").isBetween(0, CONCURRENCY + INTAKE_THREADS);
-                assertThat(count(relay.spoolDir())).as("spool emptied").isZero();
-                assertThat(relay.deadLetterDir()).satisfiesAnyOf(
+                assertThat(count(dir.resolve("spool"))).as("spool emptied").isZero();
+                assertThat(dir.resolve("data").resolve("deadletter")).satisfiesAnyOf(
                         d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
             }
         }

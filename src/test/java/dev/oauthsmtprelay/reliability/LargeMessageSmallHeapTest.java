@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
+import dev.oauthsmtprelay.fixtures.RelayProcess;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -35,20 +36,20 @@ class LargeMessageSmallHeapTest {
              XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder()
                      .tokenValidator(IssuedTokens.applicationTokens(tokens, "tenant")).start()) {
             Path credentials = TestCredentials.microsoftFile(dir, tokens);
-            try (RelayProcess relay = new RelayProcess(dir, credentials, hub, Map.of(), "-Xmx256m",
+            try (RelayProcess relay = RelayProcess.forHub(dir, credentials, hub, Map.of(), "-Xmx256m",
                     "-XX:+ExitOnOutOfMemoryError")) {
-                long written = writeLargeMessage(relay.spoolDir(), "large.eml");
+                long written = writeLargeMessage(dir.resolve("spool"), "large.eml");
                 relay.start();
 
                 XOAuth2SmtpHub.ReceivedMessage received;
                 try {
                     received = hub.awaitMessages(1, Duration.ofSeconds(90)).get(0);
                 } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + "\n" + relay.log(), e);
+                    throw new AssertionError(e.getMessage() + "\n" + relay.logTail(), e);
                 }
                 assertThat(received.size()).as("bytes the hub received").isGreaterThanOrEqualTo((int) written - 1024);
                 assertThat(received.dataAsString()).contains("Subject: thirty megabytes").contains("--end-of-large--");
-                assertThat(relay.isAlive()).as("no OutOfMemoryError: " + relay.log()).isTrue();
+                assertThat(relay.isAlive()).as("no OutOfMemoryError: " + relay.logTail()).isTrue();
                 assertThat(relay.log()).doesNotContain("OutOfMemoryError");
             }
         }
