@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,7 @@ import jakarta.mail.internet.ParseException;
  * as they are, but the provider, virus scanners and the recipient's client parse them recursively;
  * a message of a few kilobytes with thousands of nested multiparts is a known way to exhaust them.
  * The check is one pass over the lines with a stack of open boundaries, so it costs no more memory
- * than the nesting itself.
+ * than the nesting itself, whether the message is in memory or read from a file ({@link MimeLines}).
  */
 final class MultipartNesting {
 
@@ -24,12 +26,25 @@ final class MultipartNesting {
     }
 
     static void requireWithinLimit(byte[] message, RawHeaderSection headers) throws InvalidMessageException {
-        List<String> open = new ArrayList<>();
-        String topLevel = headers.value("Content-Type").orElse(null);
-        if (!enter(open, topLevel)) {
-            return;
+        Scanner scanner = scannerFor(headers);
+        if (scanner != null) {
+            MimeLines.forEach(message, headers.end(), scanner);
         }
-        new Scanner(message, open).scan(headers.end());
+    }
+
+    /** The same check over a stream that starts where the header section ends ({@link RawHeaderSection#end()}). */
+    static void requireWithinLimit(InputStream afterHeaderSection, RawHeaderSection headers)
+            throws IOException, InvalidMessageException {
+        Scanner scanner = scannerFor(headers);
+        if (scanner != null) {
+            MimeLines.forEach(afterHeaderSection, scanner);
+        }
+    }
+
+    /** Null when the message is not multipart, so there is nothing to scan. */
+    private static Scanner scannerFor(RawHeaderSection headers) throws InvalidMessageException {
+        List<String> open = new ArrayList<>();
+        return enter(open, headers.value("Content-Type").orElse(null)) ? new Scanner(open) : null;
     }
 
     /** Pushes the boundary of a multipart type; false when the type opens nothing. */
@@ -67,38 +82,28 @@ final class MultipartNesting {
         return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("message/rfc822");
     }
 
-    private static final class Scanner {
+    private static final class Scanner implements MimeLines.LineCheck {
 
-        private final byte[] message;
         private final List<String> open;
         private boolean inPartHeaders;
         private StringBuilder contentType;
         private boolean inContentType;
 
-        Scanner(byte[] message, List<String> open) {
-            this.message = message;
+        Scanner(List<String> open) {
             this.open = open;
         }
 
-        void scan(int from) throws InvalidMessageException {
-            int position = from;
-            while (position < message.length && !open.isEmpty()) {
-                int newline = position;
-                while (newline < message.length && message[newline] != '\n') {
-                    newline++;
-                }
-                int contentEnd = newline > position && message[newline - 1] == '\r' ? newline - 1 : newline;
-                if (inPartHeaders) {
-                    partHeaderLine(position, contentEnd);
-                } else if (contentEnd - position >= 2 && message[position] == '-' && message[position + 1] == '-') {
-                    delimiterLine(new String(message, position, contentEnd - position, StandardCharsets.ISO_8859_1)
-                            .stripTrailing());
-                }
-                position = newline + 1;
+        @Override
+        public boolean line(byte[] message, int start, int end) throws InvalidMessageException {
+            if (inPartHeaders) {
+                partHeaderLine(message, start, end);
+            } else if (end - start >= 2 && message[start] == '-' && message[start + 1] == '-') {
+                delimiterLine(new String(message, start, end - start, StandardCharsets.ISO_8859_1).stripTrailing());
             }
+            return !open.isEmpty();
         }
 
-        private void partHeaderLine(int start, int end) throws InvalidMessageException {
+        private void partHeaderLine(byte[] message, int start, int end) throws InvalidMessageException {
             if (start == end) {
                 inPartHeaders = false;
                 String type = contentType == null ? null : contentType.toString();
@@ -113,7 +118,8 @@ final class MultipartNesting {
             String line = new String(message, start, end - start, StandardCharsets.ISO_8859_1);
             boolean continuation = line.charAt(0) == ' ' || line.charAt(0) == '\t';
             if (continuation) {
-                if (inContentType) {
+                // bounded: thousands of continuation lines must not make a file read as a stream fill the heap
+                if (inContentType && contentType.length() < MimeLines.MAX_LINE_BYTES) {
                     contentType.append(' ').append(line.trim());
                 }
                 return;
