@@ -7,7 +7,11 @@ final class MessageLimits {
     }
 
     static void requireContent(byte[] content) throws InvalidMessageException {
-        if (content == null || content.length == 0) {
+        requireContent(content == null ? 0 : content.length);
+    }
+
+    static void requireContent(long length) throws InvalidMessageException {
+        if (length == 0) {
             throw new InvalidMessageException("empty message: it has no content; send the complete message (a "
                     + "spool file must be written completely under a temporary name, then renamed to .eml or .json)");
         }

@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -26,7 +28,7 @@ public final class MessageParser {
     /** Parses a spool file: {@code .eml} as MIME, {@code .json} as the structured format (case ignored). */
     public RelayMessage parse(String fileName, byte[] content) throws InvalidMessageException {
         String lower = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".eml")) {
+        if (isMime(fileName)) {
             return mime.parse(content);
         }
         if (lower.endsWith(".json")) {
@@ -34,6 +36,19 @@ public final class MessageParser {
         }
         throw new InvalidMessageException("unsupported file type: \"" + fileName + "\"; the relay accepts .eml "
                 + "(a MIME message) and .json (the structured message format); rename the file accordingly");
+    }
+
+    /** Whether a spool file is a MIME message ({@code .eml}, case ignored), which {@link #parseMimeFile} can read. */
+    public static boolean isMime(String fileName) {
+        return fileName != null && fileName.toLowerCase(Locale.ROOT).endsWith(".eml");
+    }
+
+    /**
+     * Parses a MIME spool file without reading it into memory: the same checks and the same bytes to send as
+     * {@link #parse(String, byte[])}.
+     */
+    public FileBackedMessage parseMimeFile(Path file) throws InvalidMessageException, IOException {
+        return mime.parse(file);
     }
 
     public RelayMessage parseMime(byte[] content, EnvelopeOverride override) throws InvalidMessageException {

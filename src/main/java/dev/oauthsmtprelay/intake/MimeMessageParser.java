@@ -1,5 +1,9 @@
 package dev.oauthsmtprelay.intake;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +14,7 @@ import java.util.Optional;
  * produces it) and turns it into a {@link RelayMessage}. The bytes are sent as written: only Bcc
  * is removed and a missing Message-ID or Date added, and when none of that is needed the output
  * is the input array itself. An {@code X-Relay-Envelope-To} header replaces the header recipients and is removed
- * too.
+ * too. A large file is parsed with {@link #parse(Path)} into a {@link FileBackedMessage} with the same bytes.
  */
 public final class MimeMessageParser {
 
@@ -40,11 +44,54 @@ public final class MimeMessageParser {
         MessageLimits.requireWithinSize(content.length, maxSizeBytes);
         RawHeaderSection headers = RawHeaderSection.read(content);
         EnvelopeOverride envelopeOverride = override == null ? EnvelopeOverride.none() : override;
-        String mailFrom = envelopes.mailFrom(headers, envelopeOverride);
-        List<String> recipients = envelopes.recipients(headers, envelopeOverride);
-        MessageLimits.requireRecipientCount(recipients.size(), maxRecipients);
+        Recipients envelope = resolveEnvelope(headers, envelopeOverride);
         MultipartNesting.requireWithinLimit(content, headers);
+        HeaderChanges changes = changes(headers);
 
+        byte[] mime = content;
+        if (changes.any()) {
+            mime = headers.rewrite(changes::keep, changes.added());
+            MessageLimits.requireWithinSize(mime.length, maxSizeBytes);
+        }
+        return new RelayMessage(mime, envelope.with(changes.messageId()));
+    }
+
+    /**
+     * The same checks and changes as {@link #parse(byte[])}, for a message too large to hold in memory: only the
+     * header section is read into memory, the multipart check reads the rest of the file as a stream, and the result
+     * sends the file's bytes after the header section as they are.
+     */
+    public FileBackedMessage parse(Path file) throws InvalidMessageException, IOException {
+        long size = Files.size(file);
+        MessageLimits.requireContent(size);
+        MessageLimits.requireWithinSize(size, maxSizeBytes);
+        RawHeaderSection headers;
+        try (InputStream in = Files.newInputStream(file)) {
+            headers = RawHeaderSection.readFrom(in);
+        }
+        Recipients envelope = resolveEnvelope(headers, EnvelopeOverride.none());
+        try (InputStream afterHeaders = FileBackedMessage.afterHeaderSection(file, headers.end())) {
+            MultipartNesting.requireWithinLimit(afterHeaders, headers);
+        }
+        HeaderChanges changes = changes(headers);
+
+        byte[] header = changes.any() ? headers.rewriteHeader(changes::keep, changes.added()) : headers.header();
+        long sentSize = header.length + size - headers.end();
+        if (changes.any()) {
+            MessageLimits.requireWithinSize(sentSize, maxSizeBytes);
+        }
+        return new FileBackedMessage(header, file, headers.end(), sentSize, envelope.with(changes.messageId()));
+    }
+
+    private Recipients resolveEnvelope(RawHeaderSection headers, EnvelopeOverride override)
+            throws InvalidMessageException {
+        String mailFrom = envelopes.mailFrom(headers, override);
+        List<String> recipients = envelopes.recipients(headers, override);
+        MessageLimits.requireRecipientCount(recipients.size(), maxRecipients);
+        return new Recipients(mailFrom, recipients);
+    }
+
+    private HeaderChanges changes(RawHeaderSection headers) {
         List<String> added = new ArrayList<>();
         Optional<String> existingMessageId = headers.value("Message-ID");
         String messageId = existingMessageId.orElseGet(generated::messageId);
@@ -56,13 +103,25 @@ public final class MimeMessageParser {
             added.add("Date: " + generated.date());
         }
         boolean hasRemovedHeaders = REMOVED_HEADERS.stream().anyMatch(name -> !headers.fields(name).isEmpty());
+        return new HeaderChanges(messageId, existingMessageId.isEmpty(), dateMissing, hasRemovedHeaders, added);
+    }
 
-        byte[] mime = content;
-        if (hasRemovedHeaders || !added.isEmpty()) {
-            mime = headers.rewrite(field -> keep(field, existingMessageId.isEmpty(), dateMissing), added);
-            MessageLimits.requireWithinSize(mime.length, maxSizeBytes);
+    private record Recipients(String mailFrom, List<String> recipients) {
+        Envelope with(String messageId) {
+            return new Envelope(mailFrom, recipients, messageId);
         }
-        return new RelayMessage(mime, new Envelope(mailFrom, recipients, messageId));
+    }
+
+    /** What the header section needs: fields removed ({@link #keep}) and lines added. */
+    private record HeaderChanges(String messageId, boolean replacingMessageId, boolean replacingDate,
+                                 boolean removing, List<String> added) {
+        boolean any() {
+            return removing || !added.isEmpty();
+        }
+
+        boolean keep(HeaderField field) {
+            return MimeMessageParser.keep(field, replacingMessageId, replacingDate);
+        }
     }
 
     /** Drops Bcc, X-Relay-Envelope-To, and blank Message-ID / Date fields that are being replaced by generated ones. */

@@ -1,7 +1,10 @@
 package dev.oauthsmtprelay.intake;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,11 @@ final class RawHeaderSection {
 
     static final int MAX_LINE_BYTES = 998;
     static final int MAX_SECTION_BYTES = 256 * 1024;
+    /**
+     * Bytes {@link #readFrom(InputStream)} reads: a header section within the limit, its blank line, and enough of
+     * a line crossing the limit to judge that line as {@link #read(byte[])} would (too long, NUL byte, not a field).
+     */
+    static final int MAX_READ_BYTES = MAX_SECTION_BYTES + MAX_LINE_BYTES + 2;
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LF = {'\n'};
@@ -34,7 +42,19 @@ final class RawHeaderSection {
     }
 
     static RawHeaderSection read(byte[] message) throws InvalidMessageException {
-        return new Reader(message).read();
+        return new Reader(message, true).read();
+    }
+
+    /**
+     * Reads only the header section from the start of a message, at most {@link #MAX_READ_BYTES}; the stream is
+     * left after the bytes read. Accepts and refuses what {@link #read(byte[])} accepts and refuses for the whole
+     * message, with the same reasons (a line longer than 998 bytes that crosses the end of what is read is said to be
+     * "more than" the bytes seen).
+     */
+    static RawHeaderSection readFrom(InputStream message) throws IOException, InvalidMessageException {
+        byte[] start = message.readNBytes(MAX_READ_BYTES);
+        boolean complete = start.length < MAX_READ_BYTES || message.read() < 0;
+        return new Reader(start, complete).read();
     }
 
     List<HeaderField> fields(String name) {
@@ -58,6 +78,24 @@ final class RawHeaderSection {
      */
     byte[] rewrite(Predicate<HeaderField> keep, List<String> added) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 256);
+        writeHeader(out, keep, added);
+        out.write(message, end, message.length - end);
+        return out.toByteArray();
+    }
+
+    /** The header section as {@link #rewrite} writes it, without what follows it (from {@link #end()} on). */
+    byte[] rewriteHeader(Predicate<HeaderField> keep, List<String> added) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(end + 256);
+        writeHeader(out, keep, added);
+        return out.toByteArray();
+    }
+
+    /** The header section as written, up to {@link #end()}. */
+    byte[] header() {
+        return Arrays.copyOf(message, end);
+    }
+
+    private void writeHeader(ByteArrayOutputStream out, Predicate<HeaderField> keep, List<String> added) {
         for (HeaderField field : fields) {
             if (keep.test(field)) {
                 out.writeBytes(field.raw());
@@ -70,22 +108,23 @@ final class RawHeaderSection {
             out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
             out.writeBytes(lineEnding);
         }
-        out.write(message, end, message.length - end);
-        return out.toByteArray();
     }
 
     /** Splits the header section into fields and enforces the RFC 5322 limits on the way. */
     private static final class Reader {
 
         private final byte[] message;
+        /** false: {@code message} is only the start of a longer message. */
+        private final boolean complete;
         private final List<HeaderField> fields = new ArrayList<>();
         private int fieldStart = -1;
         private String fieldName;
         private int fieldLine;
         private byte[] lineEnding;
 
-        Reader(byte[] message) {
+        Reader(byte[] message, boolean complete) {
             this.message = message;
+            this.complete = complete;
         }
 
         RawHeaderSection read() throws InvalidMessageException {
@@ -94,6 +133,9 @@ final class RawHeaderSection {
             while (position < message.length) {
                 lineNumber++;
                 int newline = indexOf('\n', position);
+                if (newline < 0 && !complete) {
+                    throw sectionGoesOnPastTheBytesRead(position, lineNumber);
+                }
                 int next = newline < 0 ? message.length : newline + 1;
                 int contentEnd = newline < 0 ? message.length
                         : newline > position && message[newline - 1] == '\r' ? newline - 1 : newline;
@@ -109,20 +151,41 @@ final class RawHeaderSection {
                     finishField(position);
                     return section(position);
                 }
-                readLine(position, contentEnd, lineNumber);
+                readLine(position, contentEnd, lineNumber, false);
                 if (next > MAX_SECTION_BYTES) {
-                    throw new InvalidMessageException("header section too large: the headers exceed "
-                            + MAX_SECTION_BYTES / 1024 + " KB (limit " + MAX_SECTION_BYTES + " bytes); keep long "
-                            + "content in the body and check that a blank line separates headers from body");
+                    throw sectionTooLarge();
                 }
                 position = next;
+            }
+            if (!complete) {
+                throw sectionTooLarge(); // cannot happen: every line above ended within the limit, before the end
             }
             // A message may consist of headers only (RFC 5322 makes the body optional).
             finishField(message.length);
             return section(message.length);
         }
 
-        private void readLine(int start, int contentEnd, int lineNumber) throws InvalidMessageException {
+        /**
+         * A line without its end in the bytes read starts within the limit (earlier lines end within it) and ends
+         * past it: judged like any line as far as it was read, then refused as {@link #read(byte[])} refuses it.
+         */
+        private InvalidMessageException sectionGoesOnPastTheBytesRead(int position, int lineNumber)
+                throws InvalidMessageException {
+            int contentEnd = message[message.length - 1] == '\r' ? message.length - 1 : message.length;
+            if (contentEnd > position) {
+                readLine(position, contentEnd, lineNumber, true);
+            }
+            return sectionTooLarge();
+        }
+
+        private static InvalidMessageException sectionTooLarge() {
+            return new InvalidMessageException("header section too large: the headers exceed "
+                    + MAX_SECTION_BYTES / 1024 + " KB (limit " + MAX_SECTION_BYTES + " bytes); keep long "
+                    + "content in the body and check that a blank line separates headers from body");
+        }
+
+        /** @param cut the line goes on past {@code contentEnd}, beyond the bytes read */
+        private void readLine(int start, int contentEnd, int lineNumber, boolean cut) throws InvalidMessageException {
             checkBytes(start, contentEnd, lineNumber);
             boolean continuation = message[start] == ' ' || message[start] == '\t';
             if (continuation) {
@@ -147,8 +210,8 @@ final class RawHeaderSection {
             int length = contentEnd - start;
             if (length > MAX_LINE_BYTES) {
                 throw new InvalidMessageException("header line too long: line " + lineNumber + " (header \"" + fieldName
-                        + "\") is " + length + " bytes, the limit is " + MAX_LINE_BYTES + " (RFC 5322); fold the "
-                        + "header over several lines (continue with a space or tab) or shorten it");
+                        + "\") is " + (cut ? "more than " : "") + length + " bytes, the limit is " + MAX_LINE_BYTES
+                        + " (RFC 5322); fold the header over several lines (continue with a space or tab) or shorten it");
             }
         }
 
