@@ -8,11 +8,14 @@ import dev.oauthsmtprelay.spool.SpoolIntakeProblems;
 /**
  * Spool directory → delivery queue. A file is taken once it is complete (write-then-rename, and
  * unchanged for {@code relay.spool.min-age}); it is deleted (or archived) only after the queue has
- * the message on disk.
+ * the message on disk. A large .eml file goes from the file to the queue as a stream (see {@link SpoolFileIntake}).
  */
 public final class SpoolIntakeRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "relay-spool-intake";
+    /** The caching factory: JmsTemplate would otherwise open a broker connection per file. */
+    private static final String QUEUE_URI =
+            "relayjms:queue:{{relay.broker.delivery-queue}}?connectionFactory=#relayProducerConnectionFactory";
 
     private final SpoolFileIntake intake;
     private final String completionOption;
@@ -46,14 +49,23 @@ public final class SpoolIntakeRoute extends RouteBuilder {
                 + "&readLockMinLength=0&readLockTimeout=0&readLockLoggingLevel=OFF&delay={{relay.spool.poll-interval}}&greedy=true"
                 + "&maxMessagesPerPoll={{relay.spool.max-per-poll}}&sortBy=file:modified&autoCreate=true")
                 .routeId(ROUTE_ID)
+                // Stream caching would copy the stream of a large file into memory before the JMS producer reads it;
+                // small files are byte arrays anyway.
+                .noStreamCaching()
                 .routeConfigurationId(RelayErrorHandling.INTAKE)
                 // Several files at once: the broker then syncs their messages to its journal together;
                 // one file at a time waits for one disk sync each (measured: ~120 files/s, bench/README.md).
                 .threads().poolSize("{{relay.spool.intake-threads}}").maxPoolSize("{{relay.spool.intake-threads}}")
                 .callerRunsWhenRejected(true).threadName("relay-spool-intake")
                 .process(intake)
-                // The caching factory: JmsTemplate would otherwise open a broker connection per file.
-                .to("relayjms:queue:{{relay.broker.delivery-queue}}?connectionFactory=#relayProducerConnectionFactory")
+                .choice()
+                    // A large .eml file: its body is a stream of the file, sent in chunks as an Artemis large message
+                    // (a BytesMessage with JMS_AMQ_InputStream); same JmsBinding, so the same JMS properties.
+                    .when(exchangeProperty(SpoolFileIntake.STREAMED).isEqualTo(true))
+                        .to(QUEUE_URI + "&artemisStreamingEnabled=true&jmsMessageType=Bytes")
+                    .otherwise()
+                        .to(QUEUE_URI)
+                .end()
                 .process(exchange -> {
                     if (problems != null) {
                         problems.queued();

@@ -116,13 +116,16 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             context.addRoutes(jmsIntake.get().routes());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
+        // One notion of "large message" for both sides: streamed from the spool file, and from the queue.
+        long streamThreshold = settings.value(QueuedBodyFiles.THRESHOLD_KEY).map(Long::parseLong)
+                .orElse(QueuedBodyFiles.DEFAULT_THRESHOLD);
         context.addRoutes(new SpoolIntakeRoute(new SpoolFileIntake(parser, clock, new BytesInFlight(
-                        settings.value(BytesInFlight.KEY).map(Long::parseLong).orElseGet(BytesInFlight::defaultLimit))),
+                        settings.value(BytesInFlight.KEY).map(Long::parseLong).orElseGet(BytesInFlight::defaultLimit)),
+                        streamThreshold),
                 settings.value("relay.spool.archive-dir").orElse(null), spoolProblems));
         context.addRoutes(new DeliveryRoute(new DeliveryPreparation(SenderResolver.from(settings), client.session(),
                 settings.bool("relay.rewrite-from", false), new QueuedBodyFiles(settings.dataDir().resolve("delivery"),
-                        settings.value(QueuedBodyFiles.THRESHOLD_KEY).map(Long::parseLong)
-                                .orElse(QueuedBodyFiles.DEFAULT_THRESHOLD))),
+                        streamThreshold)),
                 new DeliveryOutcome(deadLetters, context.createProducerTemplate(), queueUri)));
         OperationsSetup.install(context, environment, broker, gate, deadLetters, metrics, clock);
         LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),

@@ -1,11 +1,12 @@
 package dev.oauthsmtprelay.spool;
 
 /**
- * Bounds how many bytes of spool files the intake threads hold at once. Reading, checking and queueing a file keeps
- * up to four copies of it in memory, so eight threads taking several 20 MB files together need more heap than the
+ * Bounds how many bytes of spool files the intake threads hold at once. Reading, checking and queueing a file in
+ * memory keeps up to four copies of it, so eight threads taking several 20 MB files together need more heap than the
  * relay's 256 MB (measured: an OutOfMemoryError, bench/README.md); with this budget the later ones wait until the
- * earlier ones are queued. A file larger than the whole budget is taken alone, once nothing else is in flight, so
- * it can never wait forever.
+ * earlier ones are queued. A large .eml file queued from the file as a stream counts only what it holds in memory
+ * ({@code SpoolFileIntake.STREAMED_FILE_HEAP_BYTES}). A file larger than the whole budget is taken alone, once
+ * nothing else is in flight, so it can never wait forever.
  */
 public final class BytesInFlight {
 
