@@ -129,6 +129,7 @@ public final class RelayBench {
         clearRecords();
         double cpuBefore = relay.cpuSeconds();
         double systemCpuBefore = relay.systemCpuSeconds();
+        long switchesBefore = relay.contextSwitches();
         double benchCpuBefore = Relay.cpuSeconds(ProcessHandle.current().pid());
         long firstDrop = System.currentTimeMillis();
         SpoolWatch spool = SpoolWatch.start(work.resolve("spool"));
@@ -140,6 +141,7 @@ public final class RelayBench {
         long end = lastAcceptance.get();
         double cpu = relay.cpuSeconds() - cpuBefore;
         double systemCpu = relay.systemCpuSeconds() - systemCpuBefore;
+        long switches = relay.contextSwitches() - switchesBefore;
         double benchCpu = Relay.cpuSeconds(ProcessHandle.current().pid()) - benchCpuBefore;
         Thread.sleep(2000); // anything arriving twice arrives now
         spool.stop();
@@ -159,6 +161,7 @@ public final class RelayBench {
         System.out.printf(Locale.ROOT, "relay CPU (user + system): %.1f s, %.2f ms per message, %.0f %% of it in the "
                 + "kernel; this bench JVM (hub, token server, dropping files): %.1f s, %.2f ms per message%n", cpu,
                 cpu * 1000 / n, cpu > 0 ? systemCpu * 100 / cpu : 0, benchCpu, benchCpu * 1000 / n);
+        System.out.printf(Locale.ROOT, "relay context switches: %.1f per message%n", (double) switches / n);
         System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM) so far: %d MB%n", relay.peakRssKb() / 1024);
         System.out.printf(Locale.ROOT, "relay / ceiling: %.2f%n", rate / ceiling);
         reportCompleteness(firstSeq, n, complete);
@@ -434,6 +437,29 @@ public final class RelayBench {
         static double cpuSeconds(long pid) throws IOException {
             String[] fields = statFields(pid);
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+
+        /**
+         * Context switches of the relay's threads (voluntary: a thread waited for another or for I/O; involuntary:
+         * preempted), summed over its live threads; threads that ended in between are not counted.
+         */
+        long contextSwitches() throws IOException {
+            long total = 0;
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")
+                                    || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                total += Long.parseLong(line.replaceAll("\\D", ""));
+                            }
+                        }
+                    } catch (IOException threadEnded) {
+                        // the thread ended while we listed the others
+                    }
+                }
+            }
+            return total;
         }
 
         /** stime alone: the part spent in the kernel (system calls, thread wake-ups, disk syncs). */
