@@ -103,9 +103,9 @@ public final class SmtpClient {
         } catch (SendFailedException e) {
             if (find(e, SMTPSenderFailedException.class) instanceof SMTPSenderFailedException sender) {
                 String reply = sender.getMessage().trim();
-                Optional<String> limit = SendingLimitReplies.explain(reply, message.mailbox());
+                Optional<SmtpFailure> limit = sendingLimit(reply, message.mailbox());
                 if (limit.isPresent()) {
-                    throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, limit.get() + " Hub said: " + reply, reply, null);
+                    throw limit.get();
                 }
                 throw new SmtpFailure(isTransient(sender.getReturnCode()) ? SmtpFailure.Kind.TRANSIENT
                         : SmtpFailure.Kind.PERMANENT, SmtpReplies.explainRefusedSender(message.mailbox(),
@@ -245,13 +245,9 @@ public final class SmtpClient {
     private SmtpFailure sendFailure(MessagingException e, String mailbox) {
         if (e instanceof SMTPSendFailedException smtp) {
             String reply = smtp.getMessage().trim();
-            Optional<String> limit = SendingLimitReplies.explain(reply, mailbox);
-            if (limit.isPresent()) {
-                return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, limit.get() + " Hub said: " + reply, reply, null);
-            }
-            return new SmtpFailure(isTransient(smtp.getReturnCode()) ? SmtpFailure.Kind.TRANSIENT
-                    : SmtpFailure.Kind.PERMANENT, "The hub refused the message: " + smtp.getMessage().trim(),
-                    smtp.getMessage().trim(), null);
+            return sendingLimit(reply, mailbox).orElseGet(() -> new SmtpFailure(isTransient(smtp.getReturnCode())
+                    ? SmtpFailure.Kind.TRANSIENT : SmtpFailure.Kind.PERMANENT, "The hub refused the message: " + reply,
+                    reply, null));
         }
         if (find(e, IOException.class) != null) {
             return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "The connection to the hub " + settings.describe()
@@ -299,6 +295,12 @@ public final class SmtpClient {
                     String.join("; ", temporary.values()), null);
         }
         return new DeliveryReport(accepted.isEmpty() ? null : e.getMessage(), accepted, permanent, temporary);
+    }
+
+    /** A provider's sending limit: the message is fine and waits, even when the reply is a 5xx. */
+    private static Optional<SmtpFailure> sendingLimit(String reply, String mailbox) {
+        return SendingLimitReplies.explain(reply, mailbox)
+                .map(why -> new SmtpFailure(SmtpFailure.Kind.TRANSIENT, why + " Hub said: " + reply, reply, null));
     }
 
     private static boolean isTransient(Integer code) {
