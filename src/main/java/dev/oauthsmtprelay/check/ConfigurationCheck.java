@@ -2,13 +2,20 @@ package dev.oauthsmtprelay.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.Provider;
+import dev.oauthsmtprelay.mail.SendingLimitReplies;
+import dev.oauthsmtprelay.mail.SmtpPoolSettings;
 import dev.oauthsmtprelay.mail.SmtpSettings;
 import dev.oauthsmtprelay.mail.TlsMode;
 import dev.oauthsmtprelay.sender.SenderResolver;
 
-/** Required keys, the port/TLS combination, the default sender and the relay.users file. */
+/**
+ * Required keys, the port/TLS combination, the default sender, the relay.users file, and connections per mailbox
+ * against Microsoft 365's limit.
+ */
 final class ConfigurationCheck implements RelayCheck {
 
     @Override
@@ -31,7 +38,32 @@ final class ConfigurationCheck implements RelayCheck {
         if (settings.value("relay.alias-domain").isPresent()) {
             results.add(senders(context));
         }
+        connectionsPerMailbox(context).ifPresent(results::add);
         return results;
+    }
+
+    /** Exchange Online answers a fourth concurrent connection of a mailbox with 432 4.3.2 on every one of them. */
+    private static Optional<CheckResult> connectionsPerMailbox(CheckContext context) {
+        if (context.provider().filter(p -> p == Provider.MICROSOFT).isEmpty()) {
+            return Optional.empty();
+        }
+        int limit = SendingLimitReplies.MICROSOFT_MAX_CONNECTIONS;
+        String raw = context.settings().value(SmtpPoolSettings.MAX_PER_MAILBOX_KEY).orElse(String.valueOf(limit));
+        int configured;
+        try {
+            configured = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // the relay refuses to start with the key's own message
+        }
+        String name = "configuration " + SmtpPoolSettings.MAX_PER_MAILBOX_KEY;
+        if (configured > limit) {
+            return Optional.of(CheckResult.warn(name, configured + ", but Microsoft 365 allows " + limit
+                    + " connections per mailbox at a time and refuses messages on all of them beyond that "
+                    + "(432 4.3.2 Concurrent connections limit exceeded)", "Set "
+                    + SmtpPoolSettings.MAX_PER_MAILBOX_KEY + "=" + limit + " or less, divided by the number of relay "
+                    + "instances sending as the same mailboxes."));
+        }
+        return Optional.of(CheckResult.pass(name, configured + " (Microsoft 365 allows " + limit + ")"));
     }
 
     private static CheckResult smtp(CheckContext context) {

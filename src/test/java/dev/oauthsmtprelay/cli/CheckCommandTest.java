@@ -270,6 +270,32 @@ class CheckCommandTest {
     }
 
     @Test
+    void should_warn_when_more_connections_per_mailbox_are_allowed_than_microsoft_accepts() {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
+        Path config = config(credentials, hub).set("relay.smtp.pool.max-per-mailbox", 4)
+                .writeTo(dir.resolve("relay.properties"));
+
+        check(config);
+
+        assertThat(out.toString())
+                .contains("WARN  configuration relay.smtp.pool.max-per-mailbox: 4, but Microsoft 365 allows 3")
+                .contains("fix: Set relay.smtp.pool.max-per-mailbox=3 or less");
+    }
+
+    @Test
+    void should_pass_the_default_connections_per_mailbox_for_microsoft() {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Path config = config(TestCredentials.microsoftFile(dir, tokenServer), hub)
+                .writeTo(dir.resolve("relay.properties"));
+
+        check(config);
+
+        assertThat(out.toString())
+                .contains("PASS  configuration relay.smtp.pool.max-per-mailbox: 3 (Microsoft 365 allows 3)");
+    }
+
+    @Test
     void should_fail_naming_the_key_when_required_configuration_is_missing() {
         Path config = new RelayConfigFile().set("relay.data.dir", dir.resolve("data"))
                 .set("relay.spool.dir", dir.resolve("spool")).writeTo(dir.resolve("relay.properties"));
