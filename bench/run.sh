@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Relay throughput against the wire's ceiling; see bench/README.md.
-#   bench/run.sh [N=10000] [S=5] [CONCURRENCY=4] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
+#   bench/run.sh [N=10000] [S=5] [CONCURRENCY=8] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
 #                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
 #   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once, relay JVM with -Xmx256m
 # Environment: RELAY_HEAP (JVM options of the relay, default "@config/jvm.options", the recommended production options; "-Xmx256m" for large),
@@ -16,4 +16,4 @@ MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "large" ]]; then
   exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
 fi
-exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-4}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"
+exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-8}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"
