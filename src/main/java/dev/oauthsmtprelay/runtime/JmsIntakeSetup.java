@@ -12,6 +12,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.health.JmsIntakeHealthCheck;
 import dev.oauthsmtprelay.intake.MessageParser;
 import dev.oauthsmtprelay.jms.IntakeConnectionFactory;
 import dev.oauthsmtprelay.jms.JmsIntakeSettings;
@@ -29,11 +30,14 @@ final class JmsIntakeSetup {
     static final String ARTEMIS_FACTORY_BEAN = "relayIntakeConnectionFactory";
 
     private final JmsIntakeSettings settings;
+    private final String factoryBean;
     private final JmsRejection rejection;
     private final JmsIntakeRoute routes;
 
-    private JmsIntakeSetup(JmsIntakeSettings settings, JmsRejection rejection, JmsIntakeRoute routes) {
+    private JmsIntakeSetup(JmsIntakeSettings settings, String factoryBean, JmsRejection rejection,
+                           JmsIntakeRoute routes) {
         this.settings = settings;
+        this.factoryBean = factoryBean;
         this.rejection = rejection;
         this.routes = routes;
     }
@@ -68,7 +72,7 @@ final class JmsIntakeSetup {
                 + settings.deadLetterQueue() + "?connectionFactory=#" + factoryBean, clock);
         Map<String, JmsMessageIntake> intakeByQueue = new LinkedHashMap<>();
         settings.queues().forEach(queue -> intakeByQueue.put(queue, new JmsMessageIntake(parser, queue, clock)));
-        return Optional.of(new JmsIntakeSetup(settings, rejection,
+        return Optional.of(new JmsIntakeSetup(settings, factoryBean, rejection,
                 new JmsIntakeRoute(intakeByQueue, factoryBean, settings.concurrency(), deliveryQueueUri)));
     }
 
@@ -78,6 +82,10 @@ final class JmsIntakeSetup {
 
     JmsIntakeRoute routes() {
         return routes;
+    }
+
+    JmsIntakeHealthCheck healthCheck() {
+        return new JmsIntakeHealthCheck(factoryBean, settings);
     }
 
     String describe() {

@@ -26,6 +26,7 @@ import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.health.RelayHealthChecks;
 import dev.oauthsmtprelay.intake.IntakeSettings;
 import dev.oauthsmtprelay.intake.MessageParser;
 import dev.oauthsmtprelay.mail.SmtpClient;
@@ -114,6 +115,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 jmsIntake.map(JmsIntakeSetup::rejection).orElse(null), spoolProblems));
         if (jmsIntake.isPresent()) {
             context.addRoutes(jmsIntake.get().routes());
+            RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
         // One notion of "large message" for both sides: streamed from the spool file, and from the queue.
