@@ -4,23 +4,17 @@ import java.util.Map;
 
 import jakarta.jms.Connection;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import dev.oauthsmtprelay.broker.RelayBroker;
 
 /** Ready while the queue can be used: the embedded broker is active, or the external one accepts a connection. */
-public final class BrokerHealthCheck extends AbstractHealthCheck {
+public final class BrokerHealthCheck extends ReadinessCheck {
 
     private final RelayBroker broker;
 
     public BrokerHealthCheck(RelayBroker broker) {
-        super(RelayHealthChecks.GROUP, "broker");
+        super("broker");
         this.broker = broker;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

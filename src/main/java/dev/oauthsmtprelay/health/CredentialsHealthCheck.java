@@ -3,7 +3,6 @@ package dev.oauthsmtprelay.health;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import dev.oauthsmtprelay.credentials.ProviderCredentials;
 
@@ -11,20 +10,15 @@ import dev.oauthsmtprelay.credentials.ProviderCredentials;
  * Ready when credentials were loaded and are enabled. The relay does not start with an unusable
  * file, so DOWN here means {@code relay.credentials.enabled=false}.
  */
-public final class CredentialsHealthCheck extends AbstractHealthCheck {
+public final class CredentialsHealthCheck extends ReadinessCheck {
 
     private final ProviderCredentials credentials;
     private final boolean enabled;
 
     public CredentialsHealthCheck(ProviderCredentials credentials, boolean enabled) {
-        super(RelayHealthChecks.GROUP, "credentials");
+        super("credentials");
         this.credentials = credentials;
         this.enabled = enabled;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

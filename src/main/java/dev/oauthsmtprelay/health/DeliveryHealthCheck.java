@@ -3,23 +3,17 @@ package dev.oauthsmtprelay.health;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 
 /** Ready while delivery is not paused; when paused, the message says why (the same text the log has). */
-public final class DeliveryHealthCheck extends AbstractHealthCheck {
+public final class DeliveryHealthCheck extends ReadinessCheck {
 
     private final DeliveryGate gate;
 
     public DeliveryHealthCheck(DeliveryGate gate) {
-        super(RelayHealthChecks.GROUP, "delivery");
+        super("delivery");
         this.gate = gate;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

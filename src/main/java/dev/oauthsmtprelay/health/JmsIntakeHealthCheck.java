@@ -5,7 +5,6 @@ import java.util.Map;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import dev.oauthsmtprelay.jms.JmsIntakeSettings;
 
@@ -13,21 +12,16 @@ import dev.oauthsmtprelay.jms.JmsIntakeSettings;
  * Ready while the JMS intake broker accepts a connection (only with {@code relay.jms.*}). While it does not, the
  * producers' messages wait on that broker and the intake routes keep reconnecting; nothing else of the relay stops.
  */
-public final class JmsIntakeHealthCheck extends AbstractHealthCheck {
+public final class JmsIntakeHealthCheck extends ReadinessCheck {
 
     private final String factoryBean;
     private final JmsIntakeSettings settings;
 
     /** @param factoryBean the registry name of the intake's connection factory */
     public JmsIntakeHealthCheck(String factoryBean, JmsIntakeSettings settings) {
-        super(RelayHealthChecks.GROUP, "jms-intake");
+        super("jms-intake");
         this.factoryBean = factoryBean;
         this.settings = settings;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
