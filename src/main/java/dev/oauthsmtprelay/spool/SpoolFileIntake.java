@@ -42,15 +42,6 @@ public final class SpoolFileIntake implements Processor {
     private final BytesInFlight bytesInFlight;
     private final long streamThreshold;
 
-    public SpoolFileIntake(MessageParser parser, Clock clock) {
-        this(parser, clock, new BytesInFlight(BytesInFlight.defaultLimit()), 0);
-    }
-
-    /** @param bytesInFlight how many bytes of spool files may be in memory at once, over all intake threads */
-    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight) {
-        this(parser, clock, bytesInFlight, 0);
-    }
-
     /**
      * @param bytesInFlight   how many bytes of spool files may be in memory at once, over all intake threads
      * @param streamThreshold MIME files of at least this many bytes are queued from the file as a stream
