@@ -18,6 +18,8 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.message.AtomicFiles;
+
 /**
  * Dead letters on disk, in {@code <relay.data.dir>/deadletter}: {@code <id>.eml} holds the message
  * as it was to be sent, {@code <id>.json} everything else. Both are written atomically and the

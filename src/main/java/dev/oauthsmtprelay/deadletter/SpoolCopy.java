@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.oauthsmtprelay.intake.EnvelopeOverride;
+import dev.oauthsmtprelay.message.EnvelopeOverride;
+import dev.oauthsmtprelay.message.MimeHeaderSection;
 
 /**
  * The dead letter's message as a spool file that goes again only to the recipients of the failed delivery:

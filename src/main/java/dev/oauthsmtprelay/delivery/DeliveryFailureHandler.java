@@ -2,7 +2,6 @@ package dev.oauthsmtprelay.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -10,61 +9,64 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.mail.SmtpFailure;
-import dev.oauthsmtprelay.mail.SmtpFailureException;
-import dev.oauthsmtprelay.metrics.RelayMetrics;
+import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.smtp.SmtpFailureException;
+import dev.oauthsmtprelay.message.DeadLetterRequest;
+import dev.oauthsmtprelay.message.DeliveryAttempt;
+import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
- * Decides what happens to a message whose delivery failed: permanent → dead letter at once;
- * transient → back to the queue (the broker waits, with growing delays) until the message is
- * older than the maximum age; configuration trouble → pause delivery, message stays queued.
+ * Decides what happens to a message whose delivery failed and leaves the decision in
+ * {@link DeliveryAttempt#FAILURE_ACTION} for the error handling: permanent → {@code dead-letter} at once;
+ * transient → {@code retry}: back to the queue (the broker waits, with growing delays) until the message is
+ * older than the maximum age, then a dead letter; configuration trouble → {@code pause} delivery, the message
+ * stays queued.
  */
 public final class DeliveryFailureHandler implements Processor {
 
+    public static final String DEAD_LETTER = "dead-letter";
+    public static final String RETRY = "retry";
+    public static final String PAUSE = "pause";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailureHandler.class);
 
-    private final DeadLetters deadLetters;
-    private final DeliveryGate gate;
     private final Duration maxAge;
     private final Clock clock;
 
-    public DeliveryFailureHandler(DeadLetters deadLetters, DeliveryGate gate, Duration maxAge, Clock clock) {
-        this.deadLetters = deadLetters;
-        this.gate = gate;
+    public DeliveryFailureHandler(Duration maxAge, Clock clock) {
         this.maxAge = maxAge;
         this.clock = clock;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public void process(Exchange exchange) {
         SmtpFailure failure = classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Message in = exchange.getIn();
-        String id = QueuedMessage.relayId(in);
+        exchange.setProperty(DeliveryAttempt.FAILURE_REASON, failure.getMessage());
         switch (failure.kind()) {
-            case PERMANENT -> deadLetters.file(exchange, "", QueuedMessage.recipients(in), failure.getMessage(),
-                    failure.hubReply());
-            case CONFIGURATION -> {
-                gate.pause(exchange.getProperty(DeliveryPreparation.MAILBOX, String.class), failure.getMessage());
-                exchange.setRollbackOnly(true);
-            }
+            case PERMANENT -> deadLetter(exchange, failure.getMessage(), failure.hubReply());
+            case CONFIGURATION -> exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE);
             case TRANSIENT -> {
-                Instant queuedAt = QueuedMessage.queuedAt(in);
-                Duration age = Duration.between(queuedAt, clock.instant());
+                Duration age = Duration.between(QueuedMessage.queuedAt(in), clock.instant());
                 int attempt = QueuedMessage.deliveryCount(in);
                 if (age.compareTo(maxAge) >= 0) {
-                    deadLetters.file(exchange, "", QueuedMessage.recipients(in), "Gave up after " + attempt
-                            + " attempt(s) over " + human(age) + " (relay.delivery.max-age=" + human(maxAge)
-                            + "); last failure: " + failure.getMessage(), failure.hubReply());
+                    deadLetter(exchange, "Gave up after " + attempt + " attempt(s) over " + human(age)
+                            + " (relay.delivery.max-age=" + human(maxAge) + "); last failure: " + failure.getMessage(),
+                            failure.hubReply());
                 } else {
                     LOG.warn("Delivery of {} ({}) as {} to {} recipient(s) failed in {} ms (attempt {}), will retry: {}",
-                            id, QueuedMessage.messageId(in), exchange.getProperty(DeliveryPreparation.MAILBOX, String.class),
-                            QueuedMessage.recipients(in).size(), DeadLetters.elapsedMillis(exchange), attempt,
+                            QueuedMessage.relayId(in), QueuedMessage.messageId(in), DeliveryAttempt.mailbox(exchange),
+                            QueuedMessage.recipients(in).size(), DeliveryAttempt.elapsedMillis(exchange), attempt,
                             failure.getMessage());
-                    RelayMetrics.of(exchange).retried();
-                    exchange.setRollbackOnly(true);
+                    exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, RETRY);
                 }
             }
         }
+    }
+
+    private static void deadLetter(Exchange exchange, String reason, String hubReply) {
+        exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, DEAD_LETTER);
+        new DeadLetterRequest("", QueuedMessage.recipients(exchange.getIn()), reason, hubReply).setOn(exchange);
     }
 
     static SmtpFailure classify(Throwable caught) {

@@ -7,12 +7,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.mail.SmtpClient;
-import dev.oauthsmtprelay.mail.SmtpFailure;
+import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
+import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.message.DeliveryAttempt;
 
 /**
  * Pauses delivery when the trouble is the configuration (login refused, token endpoint refusing
@@ -47,6 +49,11 @@ public final class DeliveryGate extends ServiceSupport {
     /** Why delivery is paused (the text logged when it paused, updated by failing probes); empty while it runs. */
     public synchronized java.util.Optional<String> pauseReason() {
         return java.util.Optional.ofNullable(reason);
+    }
+
+    /** Pauses for the failure of this exchange's delivery attempt (route step of the delivery error handling). */
+    public void pause(Exchange exchange) {
+        pause(DeliveryAttempt.mailbox(exchange), exchange.getProperty(DeliveryAttempt.FAILURE_REASON, String.class));
     }
 
     /** Stops taking messages from the queue until a probe as {@code mailbox} succeeds. */

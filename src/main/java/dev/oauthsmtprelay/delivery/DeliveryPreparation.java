@@ -10,12 +10,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-import dev.oauthsmtprelay.intake.FromRewrite;
-import dev.oauthsmtprelay.intake.InvalidMessageException;
-import dev.oauthsmtprelay.mail.OutgoingMessage;
-import dev.oauthsmtprelay.mail.SmtpFailure;
-import dev.oauthsmtprelay.sender.SenderResolution;
-import dev.oauthsmtprelay.sender.SenderResolver;
+import dev.oauthsmtprelay.delivery.sender.FromRewrite;
+import dev.oauthsmtprelay.delivery.sender.SenderResolution;
+import dev.oauthsmtprelay.delivery.sender.SenderResolver;
+import dev.oauthsmtprelay.delivery.smtp.OutgoingMessage;
+import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.message.DeliveryAttempt;
+import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
  * Turns a queued message into an {@link OutgoingMessage}: decides the sender mailbox (relay.users,
@@ -24,10 +25,6 @@ import dev.oauthsmtprelay.sender.SenderResolver;
  */
 public final class DeliveryPreparation implements Processor {
 
-    /** Exchange property holding the sender mailbox, for failure handling. */
-    public static final String MAILBOX = "relayMailbox";
-    public static final String STARTED = "relayDeliveryStarted";
-    private static final String QUEUED_MIME = "relayQueuedMime";
 
     private final SenderResolver senders;
     private final Session session;
@@ -47,22 +44,9 @@ public final class DeliveryPreparation implements Processor {
         this.bodyFiles = bodyFiles;
     }
 
-    /**
-     * The message bytes as they came from the queue (the body is an OutgoingMessage after preparation); a streamed
-     * large message is read back from its file.
-     */
-    public static byte[] queuedMime(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        byte[] mime = exchange.getProperty(QUEUED_MIME, byte[].class);
-        if (mime != null) {
-            return mime;
-        }
-        Optional<byte[]> streamed = QueuedBodyFiles.bytes(exchange);
-        return streamed.isPresent() ? streamed.get() : QueuedMessage.mime(exchange.getIn());
-    }
-
     @Override
     public void process(Exchange exchange) throws Exception {
-        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(DeliveryAttempt.STARTED, System.nanoTime());
         Message in = exchange.getIn();
         String from = QueuedMessage.mailFrom(in);
         List<String> recipients = QueuedMessage.recipients(in);
@@ -71,7 +55,7 @@ public final class DeliveryPreparation implements Processor {
             throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, senders.noSenderReason(from), null, null);
         }
         String mailbox = resolution.mailbox().get();
-        exchange.setProperty(MAILBOX, mailbox);
+        exchange.setProperty(DeliveryAttempt.MAILBOX, mailbox);
         boolean rewrite = rewriteFrom && !mailbox.equalsIgnoreCase(from);
         try {
             Optional<SharedFileInputStream> streamed = rewrite ? Optional.empty()
@@ -81,10 +65,10 @@ public final class DeliveryPreparation implements Processor {
                 return;
             }
             byte[] mime = QueuedMessage.mime(in);
-            exchange.setProperty(QUEUED_MIME, mime);
+            exchange.setProperty(DeliveryAttempt.QUEUED_MIME, mime);
             byte[] sent = rewrite ? FromRewrite.apply(mime, mailbox) : mime;
             in.setBody(new OutgoingMessage(session, sent, mailbox, recipients, mailbox));
-        } catch (MessagingException | InvalidMessageException e) {
+        } catch (MessagingException e) {
             throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "
                     + e.getMessage(), null, null);
         }

@@ -2,7 +2,6 @@ package dev.oauthsmtprelay.delivery;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,13 +10,14 @@ import java.util.stream.Stream;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.mail.util.SharedFileInputStream;
-
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.message.DeliveryAttempt;
 
 /**
  * Large queued messages go from the broker to a file and from the file to the socket, so that delivery never holds
@@ -31,7 +31,6 @@ public final class QueuedBodyFiles {
     public static final String THRESHOLD_KEY = "relay.delivery.stream-threshold";
     public static final long DEFAULT_THRESHOLD = 1024 * 1024;
     /** Exchange property holding the file of a streamed body. */
-    static final String FILE = "relayQueuedBodyFile";
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedBodyFiles.class);
     private static final int CHUNK = 64 * 1024;
@@ -73,22 +72,9 @@ public final class QueuedBodyFiles {
             return Optional.empty();
         }
         SharedFileInputStream stream = new SharedFileInputStream(file.toFile());
-        exchange.setProperty(FILE, file);
+        exchange.setProperty(DeliveryAttempt.BODY_FILE, file);
         exchange.getExchangeExtension().addOnCompletion(new DeleteWhenDone(stream, file));
         return Optional.of(stream);
-    }
-
-    /** The bytes of a streamed body, for the rare paths that need them whole (dead letters, re-queued copies). */
-    static Optional<byte[]> bytes(Exchange exchange) {
-        Path file = exchange.getProperty(FILE, Path.class);
-        if (file == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the queued message back from " + file, e);
-        }
     }
 
     /**

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.oauthsmtprelay.intake.IntakeSettings;
-import dev.oauthsmtprelay.intake.MimeMessageParser;
-import dev.oauthsmtprelay.intake.RelayMessage;
+import dev.oauthsmtprelay.intake.parse.IntakeSettings;
+import dev.oauthsmtprelay.intake.parse.MimeMessageParser;
+import dev.oauthsmtprelay.message.RelayMessage;
 
 class DeadLetterRetryTest {
 

@@ -22,15 +22,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.app.RelayCamelConfiguration;
+import dev.oauthsmtprelay.app.RelayTokenConfiguration;
+import dev.oauthsmtprelay.delivery.smtp.PemTrustStore;
+import dev.oauthsmtprelay.delivery.smtp.XOAuth2Authenticator;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
-import dev.oauthsmtprelay.mail.PemTrustStore;
-import dev.oauthsmtprelay.mail.XOAuth2Authenticator;
 import dev.oauthsmtprelay.oauth.TokenService;
-import dev.oauthsmtprelay.runtime.RelayCamelConfiguration;
-import dev.oauthsmtprelay.runtime.RelayTokenConfiguration;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /** The library without the relay's Main: a plain DefaultCamelContext, properties, and our entry points. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
-import dev.oauthsmtprelay.cli.RelayCli;
+import dev.oauthsmtprelay.app.cli.RelayCli;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
 import dev.oauthsmtprelay.fixtures.ProviderErrorEndpoint;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.oauthsmtprelay.intake.IntakeSettings;
-import dev.oauthsmtprelay.intake.InvalidMessageException;
-import dev.oauthsmtprelay.intake.MessageParser;
+import dev.oauthsmtprelay.intake.parse.IntakeSettings;
+import dev.oauthsmtprelay.intake.parse.MessageParser;
+import dev.oauthsmtprelay.message.InvalidMessageException;
 
 /** Every file of the hostile-input corpus is refused by the parser with its own reason (fast, no relay). */
 class BadInputParsingTest {

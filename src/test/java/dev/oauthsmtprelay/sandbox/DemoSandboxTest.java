@@ -25,31 +25,29 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
 import dev.oauthsmtprelay.credentials.MicrosoftApp;
-import dev.oauthsmtprelay.intake.IntakeSettings;
-import dev.oauthsmtprelay.intake.MessageParser;
-import dev.oauthsmtprelay.intake.RelayMessage;
+import dev.oauthsmtprelay.intake.parse.IntakeSettings;
+import dev.oauthsmtprelay.intake.parse.MessageParser;
+import dev.oauthsmtprelay.message.RelayMessage;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub.ReceivedMessage;
 
 class DemoSandboxTest {

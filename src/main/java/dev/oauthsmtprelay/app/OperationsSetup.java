@@ -1,0 +1,110 @@
+package dev.oauthsmtprelay.app;
+
+import java.time.Clock;
+
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+
+import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
+import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.ops.health.BrokerHealthCheck;
+import dev.oauthsmtprelay.ops.health.CredentialsHealthCheck;
+import dev.oauthsmtprelay.ops.health.DeliveryHealthCheck;
+import dev.oauthsmtprelay.ops.health.HealthResponse;
+import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
+import dev.oauthsmtprelay.ops.health.RelayLivenessCheck;
+import dev.oauthsmtprelay.ops.metrics.MetricsResponse;
+import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.ops.status.QueueStatistics;
+import dev.oauthsmtprelay.ops.status.StatusReport;
+import dev.oauthsmtprelay.queue.RelayBroker;
+
+/**
+ * What operators use while the relay runs: health checks (Camel's health-check registry), metrics
+ * (Micrometer, Prometheus format), the HTTP endpoint serving both plus {@code /status} on
+ * {@code relay.health.host}:{@code relay.health.port} (camel-platform-http-vertx; off while the
+ * port is 0), the {@link ScheduledJobs}, and delivery status notifications to senders when
+ * {@code relay.dsn.enabled=true}.
+ */
+final class OperationsSetup {
+
+    static final String HEALTH_PORT = "relay.health.port";
+    static final String HEALTH_HOST = "relay.health.host";
+    static final String DSN_ENABLED = "relay.dsn.enabled";
+
+    private OperationsSetup() {
+    }
+
+    /** @return the optional parts switched on, for the route files' preconditions */
+    static RelayParts install(CamelContext context, RelayEnvironment environment, RelayBroker broker, DeliveryGate gate,
+            DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, Clock clock) throws Exception {
+        RelaySettings settings = environment.settings();
+        RelayHealthChecks.register(context, new BrokerHealthCheck(broker),
+                new CredentialsHealthCheck(environment.credentials().credentials(), settings.credentialsEnabled()),
+                new DeliveryHealthCheck(gate), new RelayLivenessCheck());
+
+        QueueStatistics queue = new QueueStatistics(broker);
+        environment.tokenService().observeRequests(metrics::tokenRequested);
+        metrics.gauge("relay.queue.depth", "Messages in the delivery queue", () -> orNaN(queue.depth()));
+        metrics.gauge("relay.queue.in.retry", "Messages waiting for their redelivery delay",
+                () -> orNaN(queue.inRetry()));
+        metrics.gauge("relay.dead.letters", "Dead letters on disk", () -> deadLetters.list().size());
+        metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
+
+        int port = port(settings);
+        if (port > 0) {
+            VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
+            http.setBindHost(settings.value(HEALTH_HOST).orElse("127.0.0.1"));
+            http.setBindPort(port);
+            VertxPlatformHttpServer server = new VertxPlatformHttpServer(http);
+            // Our own Vert.x instance: the server closes one it was given when it stops, not one it made itself.
+            server.setVertx(Vertx.vertx());
+            context.addService(server, true, true);
+        }
+        context.getRegistry().bind("relayHealthResponse", new HealthResponse());
+        context.getRegistry().bind("relayMetricsResponse", new MetricsResponse());
+        context.getRegistry().bind("relayStatus", new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
+                environment.tokenService()));
+
+        ScheduledJobs jobs = ScheduledJobs.install(context, settings, deadLetters, clock);
+        boolean dsn = settings.bool(DSN_ENABLED, false);
+        if (dsn) {
+            context.getRegistry().bind("relayDeliveryStatusNotifier", new DeliveryStatusNotifier(settings.spoolDir(),
+                    settings.defaultSender().orElseThrow(() -> new ConfigurationException(DSN_ENABLED + "=true needs "
+                            + "relay.default-sender: the mailbox delivery status notifications are sent as. Set it, "
+                            + "or set " + DSN_ENABLED + "=false.")), reportingMta(), clock));
+        }
+        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn);
+    }
+
+    private static String reportingMta() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static int port(RelaySettings settings) {
+        String raw = settings.value(HEALTH_PORT).orElse("0");
+        try {
+            int port = Integer.parseInt(raw);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("Configuration key '" + HEALTH_PORT + "' must be a TCP port (1-65535), "
+                    + "or 0 to turn the health and metrics endpoint off, but is '" + raw + "'.");
+        }
+    }
+
+    private static double orNaN(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : Double.NaN;
+    }
+}

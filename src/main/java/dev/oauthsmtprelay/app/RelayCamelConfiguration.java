@@ -1,0 +1,180 @@
+package dev.oauthsmtprelay.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.Finding;
+import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
+import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.delivery.DeliveryFailureHandler;
+import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.DeliveryOutcome;
+import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.PartialRequeue;
+import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.delivery.sender.SenderResolver;
+import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
+import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
+import dev.oauthsmtprelay.delivery.smtp.SmtpPoolSettings;
+import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
+import dev.oauthsmtprelay.delivery.smtp.XOAuth2MailSender;
+import dev.oauthsmtprelay.intake.parse.IntakeSettings;
+import dev.oauthsmtprelay.intake.parse.MessageParser;
+import dev.oauthsmtprelay.intake.spool.BytesInFlight;
+import dev.oauthsmtprelay.intake.spool.SpoolFileIntake;
+import dev.oauthsmtprelay.intake.spool.SpoolIntakeProblems;
+import dev.oauthsmtprelay.intake.spool.SpoolRejection;
+import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
+import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.queue.BrokerDisk;
+import dev.oauthsmtprelay.queue.BrokerSettings;
+import dev.oauthsmtprelay.queue.DiskLimits;
+import dev.oauthsmtprelay.queue.RelayBroker;
+
+/**
+ * Sets the relay up inside any Camel context (camel-main, a plain DefaultCamelContext, an application that
+ * embeds it, Karaf): validates configuration and credentials, starts the broker, binds the beans the route
+ * files refer to by name, and loads the route files ({@link RelayRoutes}). Call {@link #configure(CamelContext)}
+ * before the context starts.
+ */
+public class RelayCamelConfiguration implements CamelConfiguration {
+
+    public static final String TOKEN_SERVICE_BEAN = "relayTokenService";
+    public static final String MAIL_SENDER_BEAN = "relayMailSender";
+    public static final String JMS_COMPONENT = "relayjms";
+    public static final String PRODUCER_CONNECTION_FACTORY_BEAN = "relayProducerConnectionFactory";
+    private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
+
+    private final Clock clock;
+
+    public RelayCamelConfiguration() {
+        this(Clock.systemUTC());
+    }
+
+    public RelayCamelConfiguration(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        RelayEnvironment environment = RelayEnvironment.from(context, clock);
+        RelaySettings settings = environment.settings();
+        for (Finding warning : environment.credentials().warnings()) {
+            LOG.warn("Credentials {}: {}{}", environment.credentials().credentials().source(),
+                    warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
+        }
+        Registry beans = context.getRegistry();
+        beans.bind(TOKEN_SERVICE_BEAN, environment.tokenService());
+        RelayMetrics metrics = new RelayMetrics();
+        beans.bind(RelayMetrics.BEAN, metrics);
+
+        // The durable queue.
+        RelayBroker broker = new RelayBroker(brokerSettings(settings));
+        context.addService(broker, true, true);
+        context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
+        // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
+        beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
+
+        // Intake from the spool.
+        MessageParser parser = new MessageParser(intakeSettings(settings));
+        long streamThreshold = settings.value(QueuedBodyFiles.THRESHOLD_KEY).map(Long::parseLong)
+                .orElse(QueuedBodyFiles.DEFAULT_THRESHOLD);
+        beans.bind(SpoolIntakeProblems.BEAN, new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
+                settings.duration(SpoolIntakeProblems.WARNING_INTERVAL_KEY,
+                        SpoolIntakeProblems.DEFAULT_WARNING_INTERVAL), clock));
+        beans.bind("relaySpoolIntake", new SpoolFileIntake(parser, clock, new BytesInFlight(
+                settings.value(BytesInFlight.KEY).map(Long::parseLong).orElseGet(BytesInFlight::defaultLimit)),
+                streamThreshold));
+        beans.bind("relaySpoolRejection", new SpoolRejection(clock));
+
+        // Intake from JMS queues, when configured.
+        DeadLetterStore deadLetterStore = DeadLetterStore.inDataDir(settings.dataDir());
+        Optional<JmsIntakeSetup> jmsIntake = JmsIntakeSetup.install(context, settings, parser, deadLetterStore, clock);
+
+        // Delivery.
+        SmtpSettings smtp = SmtpSettings.from(settings, environment.smtpHost());
+        SmtpConnectionPool pool = new SmtpConnectionPool(SmtpPoolSettings.from(settings), clock);
+        context.addService(pool, true, true); // closes the hub connections when the context stops
+        SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
+        beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
+        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, client,
+                settings.duration("relay.delivery.probe-interval", Duration.ofSeconds(30)));
+        context.addService(gate);
+        beans.bind("relayDeliveryGate", gate);
+        beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
+                client.session(), settings.bool("relay.rewrite-from", false),
+                new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold)));
+        beans.bind("relayDeliveryOutcome", new DeliveryOutcome());
+        beans.bind("relayPartialRequeue", new PartialRequeue());
+        beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(
+                settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock));
+
+        // Dead letters, and what operators use.
+        beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));
+        RelayParts parts = OperationsSetup.install(context, environment, broker, gate, deadLetterStore, metrics,
+                jmsIntake.isPresent(), clock);
+        beans.bind(RelayParts.BEAN, parts);
+
+        RelayRoutes.load(context, settings.value(RelayRoutes.ROUTES_DIR_KEY).map(Path::of).orElse(null));
+        RelayRoutes.addSpoolIntake(context, settings.value("relay.spool.archive-dir").map(Path::of).orElse(null));
+        if (jmsIntake.isPresent()) {
+            RelayRoutes.addJmsIntake(context, jmsIntake.get().queues());
+            RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
+            LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
+        }
+        LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
+                settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
+    }
+
+    private IntakeSettings intakeSettings(RelaySettings settings) {
+        return new IntakeSettings(settings.aliasDomain(),
+                settings.value(IntakeSettings.MAX_SIZE_KEY).map(Long::parseLong)
+                        .orElse(IntakeSettings.DEFAULT_MAX_SIZE_BYTES),
+                attachmentDirs(settings), clock,
+                settings.value(IntakeSettings.MAX_RECIPIENTS_KEY).map(Integer::parseInt)
+                        .orElse(IntakeSettings.DEFAULT_MAX_RECIPIENTS));
+    }
+
+    private static BrokerSettings brokerSettings(RelaySettings settings) {
+        BrokerSettings broker = BrokerSettings.defaults(settings.dataDir())
+                .withQueues(settings.value("relay.broker.delivery-queue").orElse(BrokerSettings.DEFAULT_DELIVERY_QUEUE),
+                        settings.value("relay.broker.dead-letter-queue").orElse(BrokerSettings.DEFAULT_DEAD_LETTER_QUEUE))
+                .withRedelivery(settings.duration("relay.broker.redelivery-delay", BrokerSettings.DEFAULT_REDELIVERY_DELAY),
+                        settings.value("relay.broker.redelivery-multiplier").map(Double::parseDouble)
+                                .orElse(BrokerSettings.DEFAULT_REDELIVERY_MULTIPLIER),
+                        settings.duration("relay.broker.max-redelivery-delay", BrokerSettings.DEFAULT_MAX_REDELIVERY_DELAY))
+                .withDiskLimits(new DiskLimits(settings.value("relay.broker.max-disk-usage")
+                        .map(DiskLimits::parsePercent).orElse(DiskLimits.DEFAULT_MAX_USAGE_PERCENT),
+                        settings.duration("relay.broker.disk-scan-period", DiskLimits.DEFAULT_SCAN_PERIOD)));
+        if (settings.value("relay.broker.url").isPresent()) {
+            broker = broker.withExternalUrl(settings.value("relay.broker.url").get());
+        }
+        if (settings.value("relay.broker.user").isPresent()) {
+            broker = broker.withCredentials(settings.value("relay.broker.user").get(),
+                    settings.value("relay.broker.password").orElse(""));
+        }
+        if (settings.value("relay.broker.listen").isPresent()) {
+            broker = broker.withListenUrl(settings.value("relay.broker.listen").get());
+        }
+        return broker;
+    }
+
+    private static List<Path> attachmentDirs(RelaySettings settings) {
+        return settings.value(IntakeSettings.ATTACHMENT_DIRS_KEY)
+                .map(dirs -> Arrays.stream(dirs.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of)
+                        .toList())
+                .orElse(List.of());
+    }
+}

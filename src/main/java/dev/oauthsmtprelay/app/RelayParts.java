@@ -1,0 +1,16 @@
+package dev.oauthsmtprelay.app;
+
+/**
+ * The optional parts of the relay that the configuration switched on, bound as {@value #BEAN} for the route
+ * files' preconditions ({@code precondition: "${bean:relayParts.digest}"}).
+ *
+ * @param jmsIntake    {@code relay.jms.url} or {@code relay.jms.connection-factory} is set
+ * @param httpEndpoint {@code relay.health.port} is not 0: /health, /metrics and /status
+ * @param retention    {@code relay.retention.cron} is not empty
+ * @param digest       {@code relay.digest.cron} and {@code relay.admin-address} are set
+ * @param dsn          {@code relay.dsn.enabled=true}
+ */
+public record RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn) {
+
+    public static final String BEAN = "relayParts";
+}

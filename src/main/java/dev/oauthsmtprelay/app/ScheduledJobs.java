@@ -1,0 +1,63 @@
+package dev.oauthsmtprelay.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.camel.CamelContext;
+import org.quartz.CronExpression;
+
+import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.deadletter.digest.DeadLetterDigest;
+import dev.oauthsmtprelay.deadletter.retention.RetentionJob;
+
+/**
+ * The periodic jobs of {@code routes/scheduled-jobs.yaml}: retention of dead letters and archived spool files
+ * ({@code relay.retention.cron}) and the dead letter digest to {@code relay.admin-address}
+ * ({@code relay.digest.cron}). An empty cron key turns its job off. A cron expression is checked here, at start,
+ * so that a typo names its key instead of failing inside camel-quartz.
+ *
+ * @param retention the retention job is on
+ * @param digest    the digest is on
+ */
+record ScheduledJobs(boolean retention, boolean digest) {
+
+    static final String RETENTION_CRON = "relay.retention.cron";
+    static final String DIGEST_CRON = "relay.digest.cron";
+    static final String ADMIN_ADDRESS = "relay.admin-address";
+
+    static ScheduledJobs install(CamelContext context, RelaySettings settings, DeadLetterStore deadLetters,
+                                 Clock clock) {
+        boolean retention = cron(settings, RETENTION_CRON) != null;
+        if (retention) {
+            context.getRegistry().bind("relayRetention", new RetentionJob(deadLetters,
+                    settings.duration("relay.retention.dead-letters", Duration.ofDays(30)),
+                    settings.value("relay.spool.archive-dir").map(Path::of).orElse(null),
+                    settings.duration("relay.retention.archive", Duration.ofDays(7)), clock));
+        }
+        String admin = settings.value(ADMIN_ADDRESS).orElse(null);
+        boolean digest = admin != null && cron(settings, DIGEST_CRON) != null;
+        if (digest) {
+            if (!admin.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                throw new ConfigurationException("Configuration key '" + ADMIN_ADDRESS + "' must be one mail address "
+                        + "(admin@example.com), but is '" + admin + "'.");
+            }
+            context.getRegistry().bind("relayDeadLetterDigest", new DeadLetterDigest(deadLetters,
+                    settings.spoolDir(), settings.defaultSender().orElse(admin), admin, clock));
+        }
+        return new ScheduledJobs(retention, digest);
+    }
+
+    /** The cron expression under {@code key}, null when the key is empty (the job is off). */
+    private static String cron(RelaySettings settings, String key) {
+        String cron = settings.value(key).orElse(null);
+        if (cron != null && !CronExpression.isValidExpression(cron)) {
+            throw new ConfigurationException("Configuration key '" + key + "' is not a Quartz cron expression: '"
+                    + cron + "'. Use six fields with seconds first, for example '0 0 3 * * ?' (03:00 every day), "
+                    + "or leave the key empty to turn that job off.");
+        }
+        return cron;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.oauthsmtprelay.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupSummaryLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.oauthsmtprelay.config.RelaySettings;
+
+/**
+ * {@code status}: asks the running relay (its {@code /status} endpoint on relay.health.host and
+ * relay.health.port) what it is doing. Exit status 0 while delivering, 2 while delivery is paused,
+ * 1 when the relay cannot be asked.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show what the running relay is doing: queue depth, messages waiting to retry, dead letters, "
+                + "whether delivery is paused and why, and when each cached token expires. Asks the relay's local "
+                + "HTTP endpoint (relay.health.port must be set for 'run'). Exit status: 0 delivering, 2 paused, "
+                + "1 the relay could not be asked.")
+class StatusCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "The relay's endpoint, e.g. http://127.0.0.1:9090 (default: from relay.health.host and "
+                    + "relay.health.port in the configuration).")
+    String url;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String base = url != null ? url.replaceAll("/+$", "") : configuredUrl();
+            JsonNode status = fetch(base + "/status");
+            print(base, status, out);
+            return status.path("paused").asBoolean() ? 2 : 0;
+        } catch (StatusUnavailableException e) {
+            err.println(e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private String configuredUrl() {
+        CamelContext context = config.propertiesContext();
+        try {
+            RelaySettings settings = new RelaySettings(context);
+            String port = settings.value("relay.health.port").orElse("0");
+            if (port.equals("0")) {
+                throw new StatusUnavailableException("relay.health.port is not set (or 0), so the running relay "
+                        + "serves no status endpoint. Set relay.health.port (e.g. 9090) in the configuration, restart "
+                        + "the relay, and run 'status' again; or give the endpoint with --url.");
+            }
+            String host = settings.value("relay.health.host").orElse("127.0.0.1");
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                host = "127.0.0.1";
+            }
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        } finally {
+            context.setStartupSummaryLevel(StartupSummaryLevel.Off);
+            context.stop();
+        }
+    }
+
+    private static JsonNode fetch(String uri) {
+        HttpResponse<String> response;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            response = client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new StatusUnavailableException("Cannot reach the relay at " + uri + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Is it running ('run' with the same "
+                    + "--config), and do relay.health.host and relay.health.port match?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StatusUnavailableException("Interrupted while asking " + uri);
+        } catch (IllegalArgumentException e) {
+            throw new StatusUnavailableException("Not a usable URL: " + uri + " (" + e.getMessage() + ").");
+        }
+        if (response.statusCode() != 200) {
+            throw new StatusUnavailableException(uri + " answered HTTP " + response.statusCode() + ". Is another "
+                    + "program listening on that port? Check relay.health.port.");
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new StatusUnavailableException(uri + " did not answer with the relay's status JSON. Is another "
+                    + "program listening on that port? Check relay.health.port.");
+        }
+    }
+
+    static void print(String base, JsonNode status, PrintWriter out) {
+        Instant now = Instant.now();
+        out.println("Relay at " + base);
+        out.println("queue " + status.path("queue").asText() + ": " + number(status.path("queueDepth"))
+                + " message(s), " + number(status.path("inRetry")) + " waiting to retry");
+        out.println("dead letters: " + status.path("deadLetters").asInt()
+                + (status.path("deadLetters").asInt() > 0 ? " (see 'dead-letter list')" : ""));
+        if (status.path("paused").asBoolean()) {
+            out.println("delivery: PAUSED: " + status.path("pauseReason").asText());
+        } else {
+            out.println("delivery: running");
+        }
+        JsonNode tokens = status.path("tokens");
+        if (tokens.isEmpty()) {
+            out.println("tokens: none cached yet");
+        } else {
+            out.println("tokens:");
+            for (JsonNode token : tokens) {
+                String expiry;
+                if (token.path("expiresAt").isNull() || token.path("expiresAt").isMissingNode()) {
+                    expiry = "no token cached";
+                } else {
+                    Instant expiresAt = Instant.parse(token.path("expiresAt").asText());
+                    expiry = expiresAt.isAfter(now)
+                            ? "expires " + expiresAt + " (in " + DeadLetterCommand.Text.age(now, expiresAt) + ")"
+                            : "expired " + expiresAt;
+                }
+                out.println("  " + token.path("key").asText() + ": " + expiry
+                        + (token.path("lastFailure").isTextual() ? "; last request failed: "
+                                + token.path("lastFailure").asText() : ""));
+            }
+        }
+        JsonNode counters = status.path("counters");
+        out.println("since start: " + counters.path("received").asLong() + " received, "
+                + counters.path("delivered").asLong() + " delivered, " + counters.path("retried").asLong()
+                + " retried, " + counters.path("deadLettered").asLong() + " dead-lettered, "
+                + counters.path("rejected").asLong() + " rejected");
+    }
+
+    private static String number(JsonNode value) {
+        return value.isNumber() ? value.asText() : "unknown";
+    }
+
+    private static final class StatusUnavailableException extends RuntimeException {
+        StatusUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.oauthsmtprelay.app.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.oauthsmtprelay.app.RelayEnvironment;
+import dev.oauthsmtprelay.credentials.Finding;
+import dev.oauthsmtprelay.credentials.Provider;
+import dev.oauthsmtprelay.credentials.ProviderCredentials;
+import dev.oauthsmtprelay.oauth.AccessToken;
+import dev.oauthsmtprelay.oauth.JwtAccessTokenInfo;
+
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "Request one access token exactly as delivery would and show what it grants "
+                + "(the token itself is shown redacted). Exit status 0 on success, 1 on failure.")
+class TokenCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "MAILBOX",
+            description = "Sender mailbox to get the token for (default: relay.default-sender). "
+                    + "Google issues one token per mailbox; Microsoft one per application.")
+    String user;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Clock clock;
+
+    TokenCommand() {
+        this(Clock.systemUTC());
+    }
+
+    TokenCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var writer = spec.commandLine().getOut();
+        var errors = spec.commandLine().getErr();
+        try (var context = config.propertiesContext()) {
+            RelayEnvironment environment = RelayEnvironment.from(context, clock);
+            ProviderCredentials credentials = environment.credentials().credentials();
+            for (Finding warning : environment.credentials().warnings()) {
+                errors.println("warning: " + (warning.field() == null ? "" : "\"" + warning.field() + "\" ")
+                        + warning.message());
+            }
+            String mailbox = user != null ? user : environment.defaultSender().orElse(null);
+            if (mailbox == null && credentials.provider() == Provider.GOOGLE) {
+                errors.println("Google issues one token per sender mailbox: give --user MAILBOX or set "
+                        + "relay.default-sender.");
+                return 1;
+            }
+            AccessToken token = environment.tokenService().token(mailbox == null ? "" : mailbox);
+            writer.println("provider:  " + credentials.provider().displayName() + " (" + credentials.clientId() + ")");
+            writer.println("endpoint:  " + credentials.tokenEndpoint());
+            writer.println("mailbox:   " + (mailbox == null ? "(application token, valid for every permitted mailbox)" : mailbox));
+            writer.println("expires:   " + token.expiresAt() + " (in "
+                    + Duration.between(clock.instant(), token.expiresAt()).toMinutes() + " min)");
+            if (token.scope() != null) {
+                writer.println("scope:     " + token.scope());
+            }
+            JwtAccessTokenInfo.of(token).ifPresentOrElse(info -> {
+                writer.println("audience:  " + String.join(", ", info.audience()));
+                writer.println("scopes:    " + (info.scopes().isEmpty() ? "(none)" : String.join(" ", info.scopes())));
+                writer.println("roles:     " + (info.roles().isEmpty() ? "(none)" : String.join(" ", info.roles())));
+                writer.println("app id:    " + (info.appId() == null ? "(none)" : info.appId()));
+            }, () -> writer.println("format:    opaque (not a JWT; the provider does not disclose its contents)"));
+            writer.println("token:     " + token.redacted());
+            writer.flush();
+            return 0;
+        } catch (RuntimeException e) {
+            errors.println("No token: " + e.getMessage());
+            errors.flush();
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.oauthsmtprelay.app.send;
+
+import java.time.Clock;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+
+import dev.oauthsmtprelay.app.RelayEnvironment;
+import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.sender.SenderResolver;
+import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
+import dev.oauthsmtprelay.delivery.smtp.OutgoingMessage;
+import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
+import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
+import dev.oauthsmtprelay.message.QueuedMessage;
+import dev.oauthsmtprelay.message.RelayIds;
+import dev.oauthsmtprelay.message.RelayMessage;
+
+/**
+ * Delivers one message now, bypassing the queue, through the same steps as the delivery route:
+ * {@link DeliveryPreparation} picks the sender mailbox, {@link SmtpClient} gets the token, logs in and sends.
+ */
+public final class ImmediateDelivery {
+
+    private final CamelContext context;
+    private final RelayEnvironment environment;
+    private final Clock clock;
+
+    public ImmediateDelivery(CamelContext context, RelayEnvironment environment, Clock clock) {
+        this.context = context;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    public DeliveryReport deliver(RelayMessage message) throws SmtpFailure {
+        SmtpClient client = new SmtpClient(SmtpSettings.from(environment.settings(), environment.smtpHost()),
+                environment.tokenService());
+        try {
+            DeliveryPreparation preparation = new DeliveryPreparation(SenderResolver.from(environment.settings()),
+                    client.session(), environment.settings().bool("relay.rewrite-from", false));
+            Exchange exchange = new DefaultExchange(context);
+            QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "send", clock.instant());
+            try {
+                preparation.process(exchange);
+            } catch (SmtpFailure e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The message cannot be prepared: " + e.getMessage(),
+                        null, e);
+            }
+            return client.deliver(exchange.getIn().getBody(OutgoingMessage.class));
+        } finally {
+            client.pool().closeIdle(); // the pool was never started; close what it kept
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.oauthsmtprelay.delivery.sender;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelaySettings;
+
+/**
+ * Decides which mailbox the relay authenticates as (the XOAUTH2 user and MAIL FROM) for a
+ * message's From address. The first rule that applies wins:
+ * <ol>
+ *   <li>relay.users maps the full From address, else its local part (an IBM i user profile);</li>
+ *   <li>the From address is in the alias domain (relay.alias-domain; exactly that domain,
+ *       subdomains do not count): it sends as itself;</li>
+ *   <li>relay.default-sender;</li>
+ *   <li>nothing: the caller dead-letters the message with {@link #noSenderReason(String)}.</li>
+ * </ol>
+ * Mailboxes are returned lower-case.
+ */
+public final class SenderResolver {
+
+    public static final String USERS_KEY = "relay.users";
+    public static final String DEFAULT_SENDER_KEY = "relay.default-sender";
+
+    private final UserMapping users;
+    private final String aliasDomain;
+    private final String defaultSender;
+
+    /**
+     * @param defaultSender relay.default-sender, or null when not set
+     * @throws ConfigurationException when the default sender is not a mailbox of the alias domain
+     */
+    public SenderResolver(UserMapping users, String aliasDomain, String defaultSender) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.aliasDomain = Objects.requireNonNull(aliasDomain, "aliasDomain").trim().toLowerCase(Locale.ROOT);
+        this.defaultSender = defaultSender == null || defaultSender.isBlank() ? null
+                : checkedDefaultSender(defaultSender.trim(), this.aliasDomain);
+    }
+
+    /**
+     * Reads relay.alias-domain, relay.users (optional) and relay.default-sender (optional).
+     *
+     * @throws ConfigurationException for a missing alias domain, an invalid mapping file or default sender
+     */
+    public static SenderResolver from(RelaySettings settings) {
+        String aliasDomain = settings.aliasDomain();
+        UserMapping users = settings.value(USERS_KEY)
+                .map(file -> UserMapping.load(Path.of(file), aliasDomain))
+                .orElse(UserMapping.empty());
+        return new SenderResolver(users, aliasDomain, settings.defaultSender().orElse(null));
+    }
+
+    private static String checkedDefaultSender(String value, String aliasDomain) {
+        if (!Mailboxes.isBareAddress(value)) {
+            throw new ConfigurationException(DEFAULT_SENDER_KEY + " is \"" + value + "\", which is not a valid mailbox. "
+                    + "Set it to a bare address such as relay@" + aliasDomain + ".");
+        }
+        if (!Mailboxes.domainOf(value).equals(aliasDomain)) {
+            throw new ConfigurationException(DEFAULT_SENDER_KEY + " is " + value + ", which is outside the alias "
+                    + "domain " + aliasDomain + " (relay.alias-domain): the provider could never issue a token for it. "
+                    + "Use a mailbox @" + aliasDomain + ".");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    /** The mailbox to send as, or empty when the message must be dead-lettered. */
+    public Optional<String> mailboxFor(String fromAddress) {
+        return resolve(fromAddress).mailbox();
+    }
+
+    /** The mailbox together with the rule that chose it (for logs and diagnostics). */
+    public SenderResolution resolve(String fromAddress) {
+        String from = Mailboxes.normalise(fromAddress);
+        if (!from.isEmpty()) {
+            Optional<String> mapped = users.mailboxForAddress(from);
+            if (mapped.isPresent()) {
+                return resolved(fromAddress, SenderRule.MAPPED_ADDRESS, mapped.get(),
+                        "address " + from + " in " + USERS_KEY);
+            }
+            String localPart = Mailboxes.localPartOf(from);
+            mapped = users.mailboxForUserProfile(localPart);
+            if (mapped.isPresent()) {
+                return resolved(fromAddress, SenderRule.MAPPED_USER_PROFILE, mapped.get(),
+                        "user profile " + localPart.toUpperCase(Locale.ROOT) + " in " + USERS_KEY);
+            }
+            if (from.indexOf('@') > 0 && Mailboxes.domainOf(from).equals(aliasDomain)) {
+                return resolved(fromAddress, SenderRule.ALIAS_DOMAIN, from, "the alias domain " + aliasDomain);
+            }
+        }
+        if (defaultSender != null) {
+            return resolved(fromAddress, SenderRule.DEFAULT_SENDER, defaultSender, DEFAULT_SENDER_KEY);
+        }
+        return new SenderResolution(fromAddress, SenderRule.NONE, null, noSenderReason(fromAddress));
+    }
+
+    private static SenderResolution resolved(String fromAddress, SenderRule rule, String mailbox, String why) {
+        String from = fromAddress == null || fromAddress.isBlank() ? "a message without From" : fromAddress.trim();
+        return new SenderResolution(fromAddress, rule, mailbox, from + " sends as " + mailbox + ": " + why);
+    }
+
+    /**
+     * The dead-letter reason when no rule applies, naming the cause and the fix, e.g. "no sender
+     * mailbox for QSYSOPR@ibmi.local: it is not in relay.users, not in the alias domain example.com,
+     * and relay.default-sender is not set. Add it to relay.users (QSYSOPR = mailbox@example.com) or
+     * set relay.default-sender."
+     */
+    public String noSenderReason(String fromAddress) {
+        if (fromAddress == null || fromAddress.isBlank()) {
+            return "no sender mailbox: the message has no From address and " + DEFAULT_SENDER_KEY + " is not set. "
+                    + "Add a From: header with a mailbox of " + aliasDomain + " or a sender listed in " + USERS_KEY
+                    + ", or set " + DEFAULT_SENDER_KEY + ".";
+        }
+        String from = fromAddress.trim();
+        String profile = Mailboxes.localPartOf(Mailboxes.normalise(from)).toUpperCase(Locale.ROOT);
+        String usersPart = users.file()
+                .map(file -> "it is not in " + USERS_KEY + " (" + file + ")")
+                .orElse("it is not in " + USERS_KEY + " (no mapping file is configured)");
+        return "no sender mailbox for " + from + ": " + usersPart + ", not in the alias domain " + aliasDomain
+                + ", and " + DEFAULT_SENDER_KEY + " is not set. Add it to " + USERS_KEY + " (" + profile
+                + " = mailbox@" + aliasDomain + ") or set " + DEFAULT_SENDER_KEY + ".";
+    }
+
+    public String aliasDomain() {
+        return aliasDomain;
+    }
+
+    public Optional<String> defaultSender() {
+        return Optional.ofNullable(defaultSender);
+    }
+
+    public UserMapping users() {
+        return users;
+    }
+}

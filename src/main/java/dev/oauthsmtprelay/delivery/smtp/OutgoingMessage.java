@@ -1,0 +1,54 @@
+package dev.oauthsmtprelay.delivery.smtp;
+
+import java.io.InputStream;
+import java.util.List;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.SharedInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+
+/**
+ * A message ready for the hub: the MIME bytes exactly as queued (they are written back unchanged),
+ * the envelope, and the mailbox whose token authenticates the session. Camel-mail hands a
+ * MimeMessage body to the relay's sender as it is, which is how the envelope travels with it.
+ */
+public final class OutgoingMessage extends SMTPMessage {
+
+    private final String mailbox;
+    private final List<String> recipients;
+    private DeliveryReport report;
+
+    public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
+            throws MessagingException {
+        // A shared stream lets the parsed message keep pointing into these bytes instead of copying the body.
+        this(session, new SharedByteArrayInputStream(mime), mailFrom, recipients, mailbox);
+    }
+
+    /** From a shared stream (a {@code SharedFileInputStream} for a large message): the body is not read into memory. */
+    public OutgoingMessage(Session session, SharedInputStream mime, String mailFrom, List<String> recipients,
+                           String mailbox) throws MessagingException {
+        super(session, (InputStream) mime);
+        this.mailbox = mailbox;
+        this.recipients = List.copyOf(recipients);
+        setEnvelopeFrom(mailFrom);
+    }
+
+    public String mailbox() {
+        return mailbox;
+    }
+
+    public List<String> recipients() {
+        return recipients;
+    }
+
+    /** What the hub answered, set by the sender once the message was handed over. */
+    public DeliveryReport report() {
+        return report;
+    }
+
+    void report(DeliveryReport report) {
+        this.report = report;
+    }
+}

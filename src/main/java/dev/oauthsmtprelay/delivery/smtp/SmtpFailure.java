@@ -1,0 +1,35 @@
+package dev.oauthsmtprelay.delivery.smtp;
+
+/**
+ * Delivery of a message failed. {@link Kind} decides what happens to it; the message says what
+ * went wrong and, where an administrator can act, how to fix it.
+ */
+public class SmtpFailure extends Exception {
+
+    public enum Kind {
+        /** Try this message again later (4xx, I/O trouble, token endpoint busy). */
+        TRANSIENT,
+        /** This message can never be delivered as it is (5xx): dead letter. */
+        PERMANENT,
+        /** The configuration or the hub is broken for every message: pause delivery, keep the queue. */
+        CONFIGURATION
+    }
+
+    private final Kind kind;
+    private final String hubReply;
+
+    public SmtpFailure(Kind kind, String message, String hubReply, Throwable cause) {
+        super(message, cause, false, cause != null);
+        this.kind = kind;
+        this.hubReply = hubReply;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The hub's reply that caused this failure, when there was one. */
+    public String hubReply() {
+        return hubReply;
+    }
+}

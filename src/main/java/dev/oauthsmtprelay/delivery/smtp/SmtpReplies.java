@@ -1,0 +1,78 @@
+package dev.oauthsmtprelay.delivery.smtp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Explains the hub's answers to an XOAUTH2 login in terms an administrator can act on. */
+public final class SmtpReplies {
+
+    private static final Pattern CHALLENGE = Pattern.compile("^334\\s+(\\S+)");
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"?(\\d{3})");
+
+    private SmtpReplies() {
+    }
+
+    /** @param reply the hub's last reply to AUTH (a 535 line, or Gmail's "334 base64-JSON" challenge) */
+    public static String explainRejectedLogin(String mailbox, String host, String reply) {
+        String text = reply == null ? "" : reply.trim();
+        String upper = text.toUpperCase(Locale.ROOT);
+        Matcher challenge = CHALLENGE.matcher(text);
+        if (challenge.find()) {
+            String json = decode(challenge.group(1));
+            Matcher status = STATUS.matcher(json);
+            String code = status.find() ? status.group(1) : "?";
+            return host + " refused the XOAUTH2 login of " + mailbox + " with status " + code + " (" + json + "): "
+                    + switch (code) {
+                        case "401" -> "the token is not valid for this mailbox. For Google: the token must be issued for "
+                                + "this very user (sub) with scope https://mail.google.com/, and the mailbox must be a "
+                                + "Workspace user with Gmail enabled. Run 'token --user " + mailbox + "' to check.";
+                        case "400" -> "the login request was malformed (wrong mailbox syntax or token type).";
+                        default -> "see the provider's status code.";
+                    };
+        }
+        if (upper.contains("5.7.139")) {
+            return host + " refused the login of " + mailbox + " (" + text + "): SMTP AUTH is disabled for the tenant "
+                    + "or this mailbox. Enable 'Authenticated SMTP' for the mailbox in the Exchange admin center "
+                    + "(Mail flow settings) and make sure SMTP AUTH is not turned off for the organization.";
+        }
+        if (upper.contains("5.7.3")) {
+            return host + " refused the login of " + mailbox + " (" + text + "): the token was issued but Exchange "
+                    + "does not let the application use this mailbox. Register the app's service principal in "
+                    + "Exchange Online (New-ServicePrincipal), grant it the mailbox (Add-MailboxPermission or an RBAC "
+                    + "management scope), check the mailbox has an Exchange Online licence, and that the token's "
+                    + "scope is https://outlook.office365.com/.default. See docs/setup-microsoft.md.";
+        }
+        if (upper.contains("5.7.8")) {
+            return host + " refused the login of " + mailbox + " (" + text + "): the token was not accepted for this "
+                    + "mailbox. Check that the sender is a real user of the domain and that the credentials are allowed "
+                    + "to act for it (Google: domain-wide delegation with scope https://mail.google.com/).";
+        }
+        return host + " refused the XOAUTH2 login of " + mailbox + " (" + (text.isEmpty() ? "no reply" : text)
+                + "). Check the credentials and the provider-side permissions for this mailbox.";
+    }
+
+    /** Explains a refused MAIL FROM (sender not allowed), e.g. Microsoft's 5.7.60 SendAsDenied. */
+    public static String explainRefusedSender(String mailbox, String mailFrom, String reply) {
+        String upper = reply == null ? "" : reply.toUpperCase(Locale.ROOT);
+        if (upper.contains("5.7.60") || upper.contains("SENDASDENIED")) {
+            return "The hub does not let " + mailbox + " send as " + mailFrom + " (" + reply.trim() + "). Grant "
+                    + mailbox + " 'Send As' on " + mailFrom + ", or map the sender to " + mailbox + " in relay.users.";
+        }
+        if (upper.contains("5.7.57")) {
+            return "The hub says the client is not authenticated (" + reply.trim() + "): the login did not succeed "
+                    + "for " + mailbox + ".";
+        }
+        return "The hub refused the sender " + mailFrom + " (" + (reply == null ? "no reply" : reply.trim()) + ").";
+    }
+
+    private static String decode(String base64) {
+        try {
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).trim();
+        } catch (IllegalArgumentException e) {
+            return base64;
+        }
+    }
+}

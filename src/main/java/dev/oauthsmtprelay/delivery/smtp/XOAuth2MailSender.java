@@ -1,0 +1,114 @@
+package dev.oauthsmtprelay.delivery.smtp;
+
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.component.mail.JavaMailSender;
+import org.apache.camel.component.mail.MailAuthenticator;
+
+/**
+ * camel-mail's {@code javaMailSender}: sends each {@link OutgoingMessage} as its sender mailbox,
+ * with that mailbox's token. camel-mail's own sender would use one identity per endpoint and
+ * build the envelope from headers; the hub, TLS and identity live in {@link SmtpClient} instead.
+ * A failure surfaces as {@link SmtpFailureException} wrapping the classified {@link SmtpFailure}.
+ */
+public final class XOAuth2MailSender implements JavaMailSender {
+
+    private final SmtpClient client;
+
+    public XOAuth2MailSender(SmtpClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void send(MimeMessage message) throws MessagingException {
+        if (!(message instanceof OutgoingMessage outgoing)) {
+            throw new MessagingException("The relay's mail sender sends only messages prepared by the relay's delivery "
+                    + "route (OutgoingMessage), not " + message.getClass().getName());
+        }
+        try {
+            client.deliver(outgoing);
+        } catch (SmtpFailure failure) {
+            throw new SmtpFailureException(failure);
+        }
+    }
+
+    @Override
+    public Session getSession() {
+        return client.session();
+    }
+
+    @Override
+    public Properties getJavaMailProperties() {
+        return client.session().getProperties();
+    }
+
+    @Override
+    public String getHost() {
+        return client.settings().host();
+    }
+
+    @Override
+    public int getPort() {
+        return client.settings().port();
+    }
+
+    @Override
+    public String getProtocol() {
+        return SmtpSessions.protocol(client.settings());
+    }
+
+    // The relay's settings decide these; values camel-mail passes from the endpoint URI are ignored.
+    @Override
+    public void setJavaMailProperties(Properties javaMailProperties) {
+    }
+
+    @Override
+    public void addAdditionalJavaMailProperty(String key, String value) {
+    }
+
+    @Override
+    public void setHost(String host) {
+    }
+
+    @Override
+    public void setPort(int port) {
+    }
+
+    @Override
+    public void setUsername(String username) {
+    }
+
+    @Override
+    public String getUsername() {
+        return null;
+    }
+
+    @Override
+    public void setPassword(String password) {
+    }
+
+    @Override
+    public String getPassword() {
+        return null;
+    }
+
+    @Override
+    public void setProtocol(String protocol) {
+    }
+
+    @Override
+    public void setSession(Session session) {
+    }
+
+    @Override
+    public void setAuthenticator(MailAuthenticator authenticator) {
+    }
+
+    @Override
+    public MailAuthenticator getAuthenticator() {
+        return null;
+    }
+}

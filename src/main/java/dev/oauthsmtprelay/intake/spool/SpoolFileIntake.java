@@ -1,0 +1,133 @@
+package dev.oauthsmtprelay.intake.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.file.FileComponent;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
+
+import dev.oauthsmtprelay.intake.parse.FileBackedMessage;
+import dev.oauthsmtprelay.intake.parse.MessageParser;
+import dev.oauthsmtprelay.message.InvalidMessageException;
+import dev.oauthsmtprelay.message.QueuedMessage;
+import dev.oauthsmtprelay.message.RelayIds;
+import dev.oauthsmtprelay.message.RelayMessage;
+
+/**
+ * Turns a spool file into a queued message; an unusable file raises {@link InvalidMessageException}. A MIME file of
+ * at least the stream threshold is not read into memory: the body becomes a stream of its (possibly rewritten) header
+ * section and the rest of the file, and {@link #STREAMED} tells the route to send it as an Artemis large message.
+ */
+public final class SpoolFileIntake implements Processor {
+
+    /** Exchange property, {@code true} when the body is a stream to be sent as an Artemis large message. */
+    public static final String STREAMED = "relaySpoolFileStreamed";
+
+    /**
+     * What a streamed file counts in {@link BytesInFlight}: not its size but the most it holds in the heap, the start
+     * of the file read for the header section ({@link FileBackedMessage} keeps at most that, rewritten) plus the
+     * fixed buffers of the multipart scan and of Artemis's chunked send (64 KB lines, 100 KB chunks).
+     */
+    static final long STREAMED_FILE_HEAP_BYTES = 1024 * 1024;
+
+    private final MessageParser parser;
+    private final Clock clock;
+    private final BytesInFlight bytesInFlight;
+    private final long streamThreshold;
+
+    /**
+     * @param bytesInFlight   how many bytes of spool files may be in memory at once, over all intake threads
+     * @param streamThreshold MIME files of at least this many bytes are queued from the file as a stream
+     *                        (relay.delivery.stream-threshold); 0 or less: every file is read into memory
+     */
+    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold) {
+        this.parser = parser;
+        this.clock = clock;
+        this.bytesInFlight = bytesInFlight;
+        this.streamThreshold = streamThreshold;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws InvalidMessageException, InterruptedException, IOException {
+        String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        GenericFile<?> file = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
+        refuseSymbolicLink(file, name);
+        Long size = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
+        boolean streamed = file != null && size != null && streamThreshold > 0 && size >= streamThreshold
+                && MessageParser.isMime(name);
+        if (size != null) {
+            parser.requireWithinSizeLimit(size);
+            long heapBytes = streamed ? Math.min(size, STREAMED_FILE_HEAP_BYTES) : size;
+            bytesInFlight.acquire(heapBytes);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    bytesInFlight.release(heapBytes);
+                }
+            });
+        }
+        if (streamed) {
+            queueFromFile(exchange, Path.of(file.getAbsoluteFilePath()), name);
+        } else {
+            queueFromMemory(exchange, name);
+        }
+    }
+
+    private void queueFromMemory(Exchange exchange, String name) throws InvalidMessageException {
+        byte[] content = exchange.getIn().getBody(byte[].class);
+        if (content == null) {
+            throw unreadable();
+        }
+        RelayMessage message = parser.parse(name, content);
+        QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "spool:" + name, clock.instant());
+    }
+
+    private void queueFromFile(Exchange exchange, Path file, String name) throws InvalidMessageException, IOException {
+        FileBackedMessage message;
+        try {
+            message = parser.parseMimeFile(file);
+        } catch (AccessDeniedException e) {
+            throw unreadable();
+        }
+        // The codec writes the JMS properties exactly as for a message in memory; the body is then the stream.
+        QueuedMessage.write(exchange.getIn(), new RelayMessage(message.headerSection(), message.envelope()),
+                RelayIds.next(clock), "spool:" + name, clock.instant());
+        InputStream body = message.open();
+        // Artemis closes the stream once it has sent it; this closes it when the send never started.
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // only read from; nothing is lost
+                }
+            }
+        });
+        exchange.getIn().setBody(body);
+        exchange.setProperty(STREAMED, true);
+    }
+
+    private static InvalidMessageException unreadable() {
+        return new InvalidMessageException("the file cannot be read; check its permissions");
+    }
+
+    /**
+     * A link in the spool could make the relay mail out any file it can read (/etc/shadow, the
+     * credentials file); the target is never opened, only the link is moved aside.
+     */
+    private static void refuseSymbolicLink(GenericFile<?> file, String name) throws InvalidMessageException {
+        if (file != null && Files.isSymbolicLink(Path.of(file.getAbsoluteFilePath()))) {
+            throw new InvalidMessageException("symbolic link refused: \"" + name + "\" is a link, and the relay reads "
+                    + "only regular files from the spool so that a link cannot make it send a file from elsewhere; "
+                    + "write the message itself into the spool directory");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.oauthsmtprelay.intake.spool;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.queue.BrokerDisk;
+
+/**
+ * Why spool files wait, told once: the spool directory cannot be written (so Camel cannot take a file and later
+ * remove it), or a taken file cannot be queued (the data directory is full, the broker stopped, the queue refuses).
+ * Each condition gets one warning naming the directory, the cause and the fix, a reminder at most every
+ * {@code relay.spool.warning-interval}, and one info line when it ends; the files stay in the spool meanwhile.
+ *
+ * <p>Four hooks: {@link #begin} is the spool consumer's poll strategy and skips the poll while the queue cannot
+ * take messages at all (so no file is read, parsed and rolled back for nothing); {@link #handleException} is its
+ * exception handler; {@link #queueFailed} runs in the intake's error handler; {@link #queued} after each successful
+ * enqueue.
+ */
+public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrategy implements ExceptionHandler {
+
+    public static final String BEAN = "relaySpoolProblems";
+    public static final String WARNING_INTERVAL_KEY = "relay.spool.warning-interval";
+    public static final Duration DEFAULT_WARNING_INTERVAL = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.oauthsmtprelay.intake.spool");
+
+    private final Path spoolDir;
+    private final BrokerDisk brokerDisk;
+    private final ConditionReport spool;
+    private final ConditionReport dataDir;
+    private final ConditionReport queue;
+
+    public SpoolIntakeProblems(Path spoolDir, BrokerDisk brokerDisk, Duration warningInterval, Clock clock) {
+        this.spoolDir = spoolDir.toAbsolutePath().normalize();
+        this.brokerDisk = brokerDisk;
+        this.spool = new ConditionReport(LOG, warningInterval, clock);
+        this.dataDir = new ConditionReport(LOG, warningInterval, clock);
+        this.queue = new ConditionReport(LOG, warningInterval, clock);
+    }
+
+    /** Before each poll of the spool: no poll while the embedded broker's disk is full or the broker stopped. */
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        if (brokerDisk.full()) {
+            reportDataDirectoryFull(null);
+            return false;
+        }
+        if (brokerDisk.stopped()) {
+            reportBrokerStopped(null);
+            return false;
+        }
+        if (dataDir.active()) { // the message measures the disk: only when there is something to clear
+            dataDir.clear("Data directory " + brokerDisk.directory() + " has room again (" + brokerDisk.usage()
+                    + "); the waiting spool files are being queued again.");
+        }
+        return true;
+    }
+
+    /** Camel's file consumer could not take a file (it creates a lock file beside it first). */
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        Optional<DiskError> disk = DiskError.in(exception);
+        if (disk.isEmpty()) {
+            LOG.warn("{}", message != null ? message : String.valueOf(exception), exception);
+            return;
+        }
+        spool.report(disk.get().name(), "Spool directory " + spoolDir + " is " + disk.get().state() + " ("
+                + rootMessage(exception) + "): the relay takes a file only when it can remove it after queueing, so "
+                + "the files wait there; none is lost or deleted. " + spoolFix(disk.get())
+                + " They are relayed by themselves once it is.");
+    }
+
+    /** The error handler's step for a taken file that could not be queued; the file stays in the spool. */
+    public void queueFailed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String file = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (brokerDisk.full()) {
+            reportDataDirectoryFull(file);
+        } else if (brokerDisk.stopped()) {
+            reportBrokerStopped(file);
+        } else {
+            String reason = cause == null ? "unknown problem" : rootMessage(cause);
+            queue.report("queue:" + reason, "Could not queue spool file " + file + "; it stays in the spool and is "
+                    + "tried again, like the files after it: " + reason);
+        }
+    }
+
+    /** A spool file was queued: whatever stopped the intake is over. */
+    public void queued() {
+        if (spool.active()) { // runs for every file: build the line only when there is something to clear
+            spool.clear("Spool directory " + spoolDir + " is writable again; the waiting files are being relayed.");
+        }
+        queue.clear("Spool files are being queued again.");
+    }
+
+    private void reportDataDirectoryFull(String file) {
+        dataDir.report("full", "Data directory " + brokerDisk.directory() + " (relay.data.dir) is full: "
+                + brokerDisk.usage() + ", over the " + brokerDisk.maxUsagePercent() + "% the queue may fill "
+                + "(relay.broker.max-disk-usage), so the queue takes no new messages. " + waiting(file)
+                + " wait in the spool; none is lost or deleted, and queued messages are still delivered. Free space "
+                + "on that file system or move relay.data.dir to a larger one; the waiting files are queued by "
+                + "themselves once there is room.");
+    }
+
+    private void reportBrokerStopped(String file) {
+        dataDir.report("broker-stopped", "The embedded broker in " + brokerDisk.directory() + " (relay.data.dir) "
+                + "is not running; Artemis stops itself after an I/O error on its journal (see its error above; the "
+                + "disk is " + brokerDisk.usage() + "). " + waiting(file) + " wait in the spool; none is lost or "
+                + "deleted. Fix the file system of relay.data.dir (free space, make it writable), then "
+                + "restart the relay: the messages already queued are kept in the journal.");
+    }
+
+    private static String waiting(String file) {
+        return file == null ? "Spool files" : "Spool files such as " + file;
+    }
+
+    private static String spoolFix(DiskError error) {
+        return switch (error) {
+            case READ_ONLY -> "Make it writable for the relay (remount the file system read-write, check why it was "
+                    + "remounted read-only).";
+            case FULL -> "Free space on its file system.";
+            case QUOTA -> "Raise the disk quota of the relay's user or free space.";
+        };
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+}

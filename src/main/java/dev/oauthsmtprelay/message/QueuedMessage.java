@@ -1,0 +1,73 @@
+package dev.oauthsmtprelay.message;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.camel.Message;
+
+/**
+ * How a message travels on the delivery queue: the MIME bytes as the JMS body, the envelope and
+ * bookkeeping as message properties (Camel headers with JMS-safe names).
+ */
+public final class QueuedMessage {
+
+    /** Every property of the queue contract starts with it; nothing else travels with a queued message. */
+    public static final String PREFIX = "Relay";
+    public static final String MAIL_FROM = "RelayMailFrom";
+    public static final String RECIPIENTS = "RelayRecipients";
+    public static final String MESSAGE_ID = "RelayMessageId";
+    public static final String RELAY_ID = "RelayId";
+    public static final String QUEUED_AT = "RelayQueuedAt";
+    public static final String SOURCE = "RelaySource";
+    public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+
+    private QueuedMessage() {
+    }
+
+    /** Puts a parsed message on the Camel message, ready for the queue. */
+    public static void write(Message target, RelayMessage message, String relayId, String source, Instant queuedAt) {
+        target.setBody(message.mime());
+        target.setHeader(MAIL_FROM, message.envelope().mailFrom());
+        target.setHeader(RECIPIENTS, String.join("\n", message.envelope().recipients()));
+        target.setHeader(MESSAGE_ID, message.envelope().messageId());
+        target.setHeader(RELAY_ID, relayId);
+        target.setHeader(SOURCE, source);
+        target.setHeader(QUEUED_AT, queuedAt.toEpochMilli());
+    }
+
+    public static byte[] mime(Message message) throws org.apache.camel.InvalidPayloadException {
+        return message.getMandatoryBody(byte[].class);
+    }
+
+    public static String mailFrom(Message message) {
+        return message.getHeader(MAIL_FROM, String.class);
+    }
+
+    public static List<String> recipients(Message message) {
+        String joined = message.getHeader(RECIPIENTS, String.class);
+        return joined == null || joined.isBlank() ? List.of() : Arrays.asList(joined.split("\n"));
+    }
+
+    public static String relayId(Message message) {
+        return message.getHeader(RELAY_ID, String.class);
+    }
+
+    public static String messageId(Message message) {
+        return message.getHeader(MESSAGE_ID, String.class);
+    }
+
+    public static String source(Message message) {
+        return message.getHeader(SOURCE, String.class);
+    }
+
+    public static Instant queuedAt(Message message) {
+        Long millis = message.getHeader(QUEUED_AT, Long.class);
+        return millis == null ? Instant.now() : Instant.ofEpochMilli(millis);
+    }
+
+    public static int deliveryCount(Message message) {
+        Integer count = message.getHeader(DELIVERY_COUNT, Integer.class);
+        return count == null ? 1 : count;
+    }
+}

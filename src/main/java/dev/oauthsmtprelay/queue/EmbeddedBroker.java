@@ -1,0 +1,298 @@
+package dev.oauthsmtprelay.queue;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMRegistry;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.settings.impl.DiskFullMessagePolicy;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's own ActiveMQ Artemis broker, configured in code (no {@code broker.xml}) with its journal under
+ * {@code relay.data.dir/broker}.
+ *
+ * <p>What it sets up:
+ * <ul>
+ *   <li>persistence on; journal, bindings, paging and large messages in {@code journal/}, {@code bindings/},
+ *       {@code paging/}, {@code large-messages/} below the broker directory; Artemis's {@code server.lock} and the
+ *       relay's {@code relay-instance.lock} directly in it;</li>
+ *   <li>an in-VM acceptor {@code vm://<serverId>} with a server id unique in this JVM (see {@link #inVmUrl()}),
+ *       plus the optional TCP acceptor from {@link BrokerSettings#listenUrl()};</li>
+ *   <li>the delivery queue and the dead-letter queue as durable ANYCAST queues, created at start;</li>
+ *   <li>address settings for the delivery queue: redelivery delay, multiplier and max delay from the settings,
+ *       max-delivery-attempts -1 (unlimited: the relay dead-letters by message age itself), dead-letter and expiry
+ *       address = the dead-letter queue; for every other address ({@code #}): dead-letter and expiry address = the
+ *       dead-letter queue too, so nothing is ever dropped; for the dead-letter queue: unlimited attempts and no
+ *       expiry;</li>
+ *   <li>persist-delivery-count-before-delivery, so the delivery count (and with it the back-off) survives a crash
+ *       or restart;</li>
+ *   <li>the global max size; beyond it addresses page to disk;</li>
+ *   <li>the disk limit from {@link BrokerSettings#diskLimits()}; above it every address <em>fails</em> new messages
+ *       at once (Artemis's default is to block the producer until there is room, which would leave a spool intake
+ *       thread waiting without telling anyone);</li>
+ *   <li>security off, unless {@link BrokerSettings#user()} and {@link BrokerSettings#password()} are set: then the
+ *       broker accepts only that user, on the in-VM and the TCP acceptor alike;</li>
+ *   <li>no JMX, no {@code broker.properties} from the classpath.</li>
+ * </ul>
+ *
+ * <p>{@link #start()} first takes an exclusive lock on the broker directory and fails at once with
+ * {@code another relay instance is using <dir>; ...} when another process (or another broker in this JVM) uses it;
+ * Artemis itself would wait for its journal lock forever. The broker can be stopped and started again; the in-VM
+ * URL stays the same.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    /** In-VM server ids handed out in this JVM. Artemis keeps in-VM acceptors in a JVM-wide registry by id. */
+    private static final AtomicInteger NEXT_SERVER_ID = new AtomicInteger();
+
+    /** Safety net only: the relay's own directory lock is checked before Artemis looks at its lock. */
+    private static final long ARTEMIS_LOCK_TIMEOUT_MS = 5_000;
+
+    private final BrokerSettings settings;
+    private final int serverId;
+    private final Path brokerDir;
+    private EmbeddedActiveMQ artemis;
+    private DirectoryLock directoryLock;
+
+    /** Prepares a broker for {@code settings} (which must not name an external broker); does not start it. */
+    public EmbeddedBroker(BrokerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        if (!settings.embedded()) {
+            throw new IllegalArgumentException("relay.broker.url is set (" + settings.externalUrl().get()
+                    + "): no embedded broker is started for an external broker");
+        }
+        this.serverId = allocateServerId();
+        this.brokerDir = settings.brokerDir().toAbsolutePath().normalize();
+    }
+
+    /** Creates and starts a broker: {@code new EmbeddedBroker(settings).start()}. */
+    public static EmbeddedBroker start(BrokerSettings settings) {
+        EmbeddedBroker broker = new EmbeddedBroker(settings);
+        broker.start();
+        return broker;
+    }
+
+    /**
+     * Starts the broker (no-op when running).
+     *
+     * @throws BrokerException when the directory is used by another instance or not writable, or Artemis fails
+     */
+    public synchronized EmbeddedBroker start() {
+        if (artemis != null) {
+            return this;
+        }
+        long started = System.nanoTime();
+        DirectoryLock lock = DirectoryLock.acquire(brokerDir);
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+        try {
+            server.setConfiguration(configuration(lock.directory()));
+            server.setSecurityManager(securityManager());
+            server.setPropertiesResourcePath(null);
+            server.start();
+            if (!server.getActiveMQServer().waitForActivation(ARTEMIS_LOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new BrokerException(DirectoryLock.inUseMessage(lock.directory(), "Artemis did not get its "
+                        + "journal lock within " + ARTEMIS_LOCK_TIMEOUT_MS + " ms"));
+            }
+        } catch (BrokerException e) {
+            stopQuietly(server);
+            lock.close();
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            lock.close();
+            throw new BrokerException("the embedded broker in " + lock.directory() + " did not start: " + e, e);
+        }
+        this.artemis = server;
+        this.directoryLock = lock;
+        LOG.info("Embedded Artemis broker started in {} ms: journal {} ({}), {}{}",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), lock.directory(),
+                server.getConfiguration().getJournalType(), inVmUrl(),
+                settings.listenUrl().map(url -> ", listening on " + url).orElse(""));
+        return this;
+    }
+
+    /** Stops the broker and releases the directory (no-op when stopped). It can be started again. */
+    public synchronized void stop() {
+        if (artemis == null) {
+            return;
+        }
+        try {
+            artemis.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the embedded broker in {} failed: {}", brokerDir, e.toString());
+        } finally {
+            artemis = null;
+            directoryLock.close();
+            directoryLock = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized boolean isStarted() {
+        return artemis != null && artemis.getActiveMQServer().isActive();
+    }
+
+    /** The URL of the in-VM acceptor, {@code vm://<serverId>}; only clients in this JVM can use it. */
+    public String inVmUrl() {
+        return "vm://" + serverId;
+    }
+
+    /** The in-VM server id, unique among the embedded brokers of this JVM and stable across restarts. */
+    public int serverId() {
+        return serverId;
+    }
+
+    /** {@code dataDir/broker}, absolute. */
+    public Path brokerDir() {
+        return brokerDir;
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    /** The running Artemis server, for diagnostics and tests (queue depth, address settings). */
+    public synchronized ActiveMQServer server() {
+        if (artemis == null) {
+            throw new IllegalStateException("the embedded broker is not running");
+        }
+        return artemis.getActiveMQServer();
+    }
+
+    /** Number of messages in the queue (including scheduled ones and those being delivered). */
+    public long messageCount(String queue) {
+        org.apache.activemq.artemis.core.server.Queue q = server().locateQueue(queue);
+        if (q == null) {
+            throw new IllegalArgumentException("no queue " + queue);
+        }
+        return q.getMessageCount();
+    }
+
+    Configuration configuration(Path dir) throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName("relay-broker-" + serverId)
+                .setPersistenceEnabled(true)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(dir.toString())
+                .setJournalType(journalType(dir))
+                .setJournalLockAcquisitionTimeout(ARTEMIS_LOCK_TIMEOUT_MS)
+                .setSecurityEnabled(settings.user().isPresent())
+                .setJMXManagementEnabled(false)
+                .setPersistDeliveryCountBeforeDelivery(true)
+                .setGlobalMaxSize(settings.maxSizeBytes())
+                // Artemis counts 100 % as over 100 %: -1 is its "no check"
+                .setMaxDiskUsage(settings.diskLimits().maxUsagePercent() >= 100 ? -1
+                        : settings.diskLimits().maxUsagePercent())
+                .setDiskScanPeriod((int) settings.diskLimits().scanPeriod().toMillis());
+        config.addAcceptorConfiguration("invm", inVmUrl());
+        if (settings.listenUrl().isPresent()) {
+            config.addAcceptorConfiguration("tcp", settings.listenUrl().get());
+        }
+
+        SimpleString deadLetters = SimpleString.of(settings.deadLetterQueue());
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(deadLetters)
+                .setExpiryAddress(deadLetters)
+                .setAutoCreateDeadLetterResources(false)
+                .setAutoCreateExpiryResources(false)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
+        config.addAddressSetting(settings.deliveryQueue(), new AddressSettings()
+                .setRedeliveryDelay(settings.redeliveryDelay().toMillis())
+                .setRedeliveryMultiplier(settings.redeliveryMultiplier())
+                .setMaxRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
+                .setMaxDeliveryAttempts(-1)
+                .setDeadLetterAddress(deadLetters)
+                .setExpiryAddress(deadLetters)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
+        config.addAddressSetting(settings.deadLetterQueue(), new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setNoExpiry(true)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
+
+        config.addQueueConfiguration(durableQueue(settings.deliveryQueue()));
+        config.addQueueConfiguration(durableQueue(settings.deadLetterQueue()));
+        return config;
+    }
+
+    private static QueueConfiguration durableQueue(String name) {
+        return QueueConfiguration.of(name)
+                .setAddress(name)
+                .setRoutingType(RoutingType.ANYCAST)
+                .setDurable(true);
+    }
+
+    private ActiveMQSecurityManager securityManager() {
+        if (settings.user().isPresent()) {
+            return new SingleUserSecurityManager(settings.user().get(), settings.password().orElse(""));
+        }
+        if (settings.listenUrl().isPresent()) {
+            LOG.warn("The embedded broker listens on {} without authentication: anyone who can reach it can read and "
+                    + "inject mail. Set relay.broker.user and relay.broker.password.", settings.listenUrl().get());
+        }
+        // security is disabled in the configuration; this manager is never asked
+        return new SingleUserSecurityManager("", "");
+    }
+
+    /** Linux libaio when the native library works on this file system (not tmpfs), NIO otherwise. */
+    private static JournalType journalType(Path dir) {
+        try {
+            if (AIOSequentialFileFactory.isSupported() && AIOSequentialFileFactory.isSupported(dir.toFile())) {
+                return JournalType.ASYNCIO;
+            }
+        } catch (Throwable e) {
+            // native library missing or incompatible: NIO is always available
+        }
+        return JournalType.NIO;
+    }
+
+    private static int allocateServerId() {
+        while (true) {
+            int id = NEXT_SERVER_ID.getAndIncrement();
+            if (InVMRegistry.instance.getAcceptor(id) == null) {
+                return id;
+            }
+        }
+    }
+
+    private static void stopQuietly(EmbeddedActiveMQ server) {
+        try {
+            if (server.getActiveMQServer() != null) {
+                server.stop();
+            }
+        } catch (Exception ignored) {
+            // best effort after a failed start
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBroker[" + inVmUrl() + ", " + brokerDir + "]";
+    }
+}

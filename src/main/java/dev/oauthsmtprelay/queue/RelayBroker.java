@@ -1,0 +1,99 @@
+package dev.oauthsmtprelay.queue;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The relay's durable queue as one Camel {@link org.apache.camel.Service}: the embedded broker (unless
+ * {@link BrokerSettings#externalUrl()} is set) and the JMS connection factories for it.
+ *
+ * <p>Register it with {@code camelContext.addService(relayBroker)} <em>before</em> the routes start: Camel starts
+ * services before routes and stops them after the routes, in reverse order, so the broker is up before the first
+ * consumer connects and goes down only after the last route has finished its in-flight exchanges.
+ *
+ * <p>The factories exist from construction on (nothing connects until used), so they can be bound in the registry
+ * and handed to camel-jms components while the context is still being configured:
+ * {@link #connectionFactory()} for consumers, {@link #producerConnectionFactory()} for producers (see
+ * {@link BrokerConnectionFactories}).
+ */
+public final class RelayBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayBroker.class);
+
+    private final BrokerSettings settings;
+    private final EmbeddedBroker embedded;
+    private final ActiveMQConnectionFactory connectionFactory;
+    private final CachingConnectionFactory producerConnectionFactory;
+
+    public RelayBroker(BrokerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.embedded = settings.embedded() ? new EmbeddedBroker(settings) : null;
+        this.connectionFactory = BrokerConnectionFactories.create(settings, embedded);
+        this.producerConnectionFactory = BrokerConnectionFactories.caching(connectionFactory);
+    }
+
+    @Override
+    protected void doStart() {
+        if (embedded != null) {
+            embedded.start();
+        } else {
+            LOG.info("Using the external broker {}{}", settings.externalUrl().get(),
+                    settings.user().map(u -> " as " + u).orElse(""));
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        // drop the cached producer connection first, so the broker does not log it as a failed client
+        producerConnectionFactory.resetConnection();
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+
+    @Override
+    protected void doShutdown() {
+        producerConnectionFactory.destroy();
+        connectionFactory.close();
+    }
+
+    /** For consumers (camel-jms consumer endpoints / message listener containers). */
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    /** For producers (camel-jms producer endpoints): a caching wrapper around {@link #connectionFactory()}. */
+    public ConnectionFactory producerConnectionFactory() {
+        return producerConnectionFactory;
+    }
+
+    /** The embedded broker, empty when an external broker is used. */
+    public Optional<EmbeddedBroker> embeddedBroker() {
+        return Optional.ofNullable(embedded);
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    public String deliveryQueue() {
+        return settings.deliveryQueue();
+    }
+
+    public String deadLetterQueue() {
+        return settings.deadLetterQueue();
+    }
+
+    @Override
+    public String toString() {
+        return "RelayBroker[" + (embedded != null ? embedded.inVmUrl() + " " + embedded.brokerDir()
+                : settings.externalUrl().get()) + "]";
+    }
+}

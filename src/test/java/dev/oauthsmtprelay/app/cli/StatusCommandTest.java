@@ -1,0 +1,107 @@
+package dev.oauthsmtprelay.app.cli;
+
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import dev.oauthsmtprelay.fixtures.FreePort;
+import dev.oauthsmtprelay.fixtures.RelayConfigFile;
+import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+/** {@code status} against a running relay, through its HTTP endpoint. */
+class StatusCommandTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    static final RelayTestBed bed = RelayTestBed.tokenServerPerClass();
+
+    @TempDir
+    Path dir;
+
+    private XOAuth2SmtpHub hub;
+    private RelayHarness relay;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private void startRelay() {
+        hub = bed.hub();
+        relay = bed.relay(dir, Map.of("relay.health.port", FreePort.find()));
+    }
+
+    private int status(String... args) {
+        CommandLine cli = RelayCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 1];
+        all[0] = "status";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cli.execute(all);
+    }
+
+    private static String eml(String body) {
+        return "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: test\r\n\r\n" + body + "\r\n";
+    }
+
+    @Test
+    void should_print_queue_dead_letters_delivery_and_token_expiry_of_the_running_relay() {
+        startRelay();
+        hub.failNextData(1, "554 5.6.0 Message rejected: content not allowed");
+        relay.drop("refused.eml", eml("refused"));
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "one dead letter");
+
+        int exit = status("--config", dir.resolve("relay.properties").toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("queue relay.outbound: 0 message(s), 0 waiting to retry")
+                .contains("dead letters: 1 (see 'dead-letter list')")
+                .contains("delivery: running")
+                .containsPattern("application: expires \\d{4}-\\S+Z \\(in \\d+m\\)")
+                .contains("1 received, 0 delivered, 0 retried, 1 dead-lettered, 0 rejected");
+    }
+
+    @Test
+    void should_show_why_delivery_is_paused_and_exit_with_2() {
+        startRelay();
+        hub.setRejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365);
+        hub.setTokenValidator((mailbox, token) -> false);
+        relay.drop("waiting.eml", eml("waiting"));
+
+        await(WAIT, () -> status("--config", dir.resolve("relay.properties").toString()) == 2,
+                () -> "status exiting with 2 (paused); output: " + out);
+        assertThat(out.toString()).contains("delivery: PAUSED: ").contains("5.7.3").contains("New-ServicePrincipal")
+                .contains("queue relay.outbound: 1 message(s)");
+    }
+
+    @Test
+    void should_explain_how_to_turn_the_endpoint_on_when_no_port_is_configured() {
+        Path config = new RelayConfigFile().set("relay.data.dir", dir.resolve("data"))
+                .writeTo(dir.resolve("no-port.properties"));
+
+        int exit = status("--config", config.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("relay.health.port is not set").contains("restart the relay");
+    }
+
+    @Test
+    void should_say_the_relay_is_not_reachable_when_nothing_listens() {
+        int exit = status("--url", "http://127.0.0.1:" + FreePort.find());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("Cannot reach the relay").contains("Is it running");
+    }
+}
