@@ -1,5 +1,6 @@
 package dev.oauthsmtprelay.app;
 
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,6 +50,21 @@ class RouteFilesTest {
         assertThat(relay.context().getRoutes()).extracting(Route::getRouteId).contains("relay-health",
                 "relay-metrics", "relay-status", RelayRoutes.DIGEST, "relay-dead-letter-dsn")
                 .doesNotContain(RelayRoutes.RETENTION);
+    }
+
+    @Test
+    void should_move_a_queued_spool_file_to_the_archive_instead_of_deleting_it_when_an_archive_is_set()
+            throws Exception {
+        XOAuth2SmtpHub hub = bed.hub();
+        Path archive = dir.resolve("archive");
+        RelayHarness relay = bed.relay(dir, Map.of("relay.spool.archive-dir", archive.toString()));
+
+        Path dropped = relay.drop("kept.eml",
+                "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: kept\r\n\r\nbody\r\n");
+
+        hub.awaitMessages(1, Duration.ofSeconds(15));
+        await(Duration.ofSeconds(10), () -> Files.exists(archive.resolve("kept.eml")) && !Files.exists(dropped),
+                () -> "kept.eml moved from the spool into " + archive);
     }
 
     @Test
