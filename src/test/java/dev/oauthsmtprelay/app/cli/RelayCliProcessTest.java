@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.oauthsmtprelay.fixtures.Eventually;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
@@ -57,45 +54,6 @@ class RelayCliProcessTest {
             assertThat(result.status()).as(result.err()).isZero();
             assertThat(result.out()).contains("provider:  Microsoft 365");
             assertThat(result.out() + result.err()).doesNotContain(TestCredentials.CLIENT_SECRET);
-        }
-    }
-
-    @Test
-    void should_deliver_the_welcome_message_and_a_dropped_file_in_the_demo_sandbox() throws Exception {
-        Path demo = dir.resolve("demo");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RelayCli.class.getName(), "demo", "--dir", demo.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile()).start();
-        try {
-            Path received = demo.resolve("received");
-            Eventually.await(Duration.ofSeconds(60), () -> count(received) >= 1,
-                    () -> "the welcome message in " + received + "; log:\n" + read(dir.resolve("demo.log")));
-            Path temp = demo.resolve("spool").resolve(".hello.eml.tmp");
-            Files.writeString(temp, "From: QSYSOPR@demo.example\r\nTo: someone@demo.example\r\n"
-                    + "Subject: dropped by the test\r\n\r\nhello\r\n");
-            Files.move(temp, demo.resolve("spool").resolve("hello.eml"));
-            Eventually.await(Duration.ofSeconds(30), () -> count(received) >= 2,
-                    () -> "the dropped message in " + received + "; log:\n" + read(dir.resolve("demo.log")));
-            assertThat(read(dir.resolve("demo.log"))).contains("Delivered").doesNotContain("ERROR");
-        } finally {
-            process.destroy();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();
-        }
-    }
-
-    private static long count(Path directory) {
-        try (var files = Files.list(directory)) {
-            return files.filter(f -> f.toString().endsWith(".eml")).count();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(no log)";
         }
     }
 
