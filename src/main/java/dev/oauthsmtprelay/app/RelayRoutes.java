@@ -75,9 +75,9 @@ public final class RelayRoutes {
 
     private static List<Resource> operatorFiles(CamelContext context, Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ConfigurationException("Configuration key '" + RelayKeys.ROUTES_DIR + "' names " + dir.toAbsolutePath()
-                    + ", which is not a directory. Create it and put your *.yaml route files in it, or leave the key "
-                    + "empty.");
+            throw new ConfigurationException("Configuration key '" + RelayKeys.ROUTES_DIR + "' names "
+                    + dir.toAbsolutePath() + ", which is not a directory. Create it and put your *.yaml route files "
+                    + "in it, or leave the key empty.");
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted()

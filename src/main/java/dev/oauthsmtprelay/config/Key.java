@@ -87,14 +87,9 @@ public final class Key<T> {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** Where to set the key, as every message about a missing value says it. */
-    public String whereToSet() {
-        return "Add it to the file given with --config, or set -D" + name + "=... or the environment variable "
-                + environmentVariable() + ".";
-    }
-
     ConfigurationException notSet() {
-        return new ConfigurationException("Configuration key '" + name + "' is not set. " + whereToSet());
+        return new ConfigurationException("Configuration key '" + name + "' is not set. Add it to the file given with "
+                + "--config, or set -D" + name + "=... or the environment variable " + environmentVariable() + ".");
     }
 
     ConfigurationException invalid(String text) {

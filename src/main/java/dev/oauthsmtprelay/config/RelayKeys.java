@@ -44,7 +44,7 @@ public final class RelayKeys {
 
     // Credentials and tokens
     public static final Key<Path> CREDENTIALS = key("relay.credentials", Stage.CREDENTIALS, PATH, null,
-            "Provider credentials file (Google service-account key or microsoft_app JSON); required, keep it chmod 600.");
+            "Credentials file (Google service-account key or microsoft_app JSON); required; keep it chmod 600.");
     public static final Key<Boolean> CREDENTIALS_ENABLED = key("relay.credentials.enabled", Stage.CREDENTIALS, BOOL,
             "true", "false = no tokens are requested: delivery waits and messages stay queued.");
     public static final Key<Boolean> CREDENTIALS_STRICT_PERMISSIONS = key("relay.credentials.strict-permissions",
@@ -80,7 +80,8 @@ public final class RelayKeys {
             wholeNumber(1), null,
             "Bytes of spool files the intake threads hold at once; unset = an eighth of the JVM's maximum heap.");
     public static final Key<Duration> SPOOL_WARNING_INTERVAL = key("relay.spool.warning-interval", Stage.SPOOL,
-            DURATION, "5m", "While spool files wait for a lasting reason (disk full, broker stopped), remind this often.");
+            DURATION, "5m",
+            "While spool files wait for a lasting reason (disk full, broker stopped), remind this often.");
 
     // Message checks
     public static final Key<Long> INTAKE_MAX_SIZE = key("relay.intake.max-size", Stage.MESSAGES, wholeNumber(1),

@@ -164,7 +164,8 @@ public final class CredentialsFileReader {
                     || permissions.contains(PosixFilePermission.OTHERS_READ)) {
                 String problem = "the file is readable by group or others and holds a secret. Run: chmod 600 " + file;
                 findings.add(strictPermissions
-                        ? Finding.error(null, problem + " (refused because " + RelayKeys.CREDENTIALS_STRICT_PERMISSIONS + "=true)")
+                        ? Finding.error(null, problem + " (refused because "
+                                + RelayKeys.CREDENTIALS_STRICT_PERMISSIONS + "=true)")
                         : Finding.warning(null, problem));
             }
         } catch (UnsupportedOperationException | IOException e) {

@@ -52,8 +52,8 @@ public final class SenderResolver {
 
     private static String checkedDefaultSender(String value, String aliasDomain) {
         if (!Mailboxes.isBareAddress(value)) {
-            throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is \"" + value + "\", which is not a valid mailbox. "
-                    + "Set it to a bare address such as relay@" + aliasDomain + ".");
+            throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is \"" + value + "\", which is not a valid "
+                    + "mailbox. Set it to a bare address such as relay@" + aliasDomain + ".");
         }
         if (!Mailboxes.domainOf(value).equals(aliasDomain)) {
             throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is " + value + ", which is outside the alias "
@@ -106,9 +106,9 @@ public final class SenderResolver {
      */
     public String noSenderReason(String fromAddress) {
         if (fromAddress == null || fromAddress.isBlank()) {
-            return "no sender mailbox: the message has no From address and " + RelayKeys.DEFAULT_SENDER + " is not set. "
-                    + "Add a From: header with a mailbox of " + aliasDomain + " or a sender listed in " + RelayKeys.USERS
-                    + ", or set " + RelayKeys.DEFAULT_SENDER + ".";
+            return "no sender mailbox: the message has no From address and " + RelayKeys.DEFAULT_SENDER
+                    + " is not set. Add a From: header with a mailbox of " + aliasDomain + " or a sender listed in "
+                    + RelayKeys.USERS + ", or set " + RelayKeys.DEFAULT_SENDER + ".";
         }
         String from = fromAddress.trim();
         String profile = Mailboxes.localPartOf(Mailboxes.normalise(from)).toUpperCase(Locale.ROOT);

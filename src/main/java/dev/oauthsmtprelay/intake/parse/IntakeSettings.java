@@ -21,10 +21,12 @@ public record IntakeSettings(String aliasDomain, long maxSizeBytes, List<Path> a
 
     public IntakeSettings {
         if (maxSizeBytes <= 0) {
-            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_SIZE + " must be a positive number of bytes, got " + maxSizeBytes);
+            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_SIZE + " must be a positive number of bytes, got "
+                    + maxSizeBytes);
         }
         if (maxRecipients <= 0) {
-            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_RECIPIENTS + " must be a positive number, got " + maxRecipients);
+            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_RECIPIENTS + " must be a positive number, got "
+                    + maxRecipients);
         }
         attachmentDirs = attachmentDirs == null ? List.of() : List.copyOf(attachmentDirs);
         clock = clock == null ? Clock.systemDefaultZone() : clock;

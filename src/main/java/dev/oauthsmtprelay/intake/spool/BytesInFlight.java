@@ -22,7 +22,8 @@ public final class BytesInFlight {
 
     public BytesInFlight(long limit) {
         if (limit <= 0) {
-            throw new IllegalArgumentException(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT + " must be a positive number of bytes, got " + limit);
+            throw new IllegalArgumentException(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT + " must be a positive number of bytes, "
+                    + "got " + limit);
         }
         this.limit = limit;
     }
