@@ -13,6 +13,7 @@ import ch.qos.logback.core.util.FileSize;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /** Applies {@code relay.log.level} and {@code relay.log.file} (rotated by size, 5 files kept). */
 public final class LoggingSetup {
@@ -30,7 +31,7 @@ public final class LoggingSetup {
         if (level != null && !level.isBlank()) {
             Level parsed = Level.toLevel(level.trim().toUpperCase(Locale.ROOT), null);
             if (parsed == null) {
-                throw new ConfigurationException("relay.log.level is '" + level
+                throw new ConfigurationException(RelayKeys.LOG_LEVEL + " is '" + level
                         + "'. Use one of ERROR, WARN, INFO, DEBUG, TRACE.");
             }
             context.getLogger("dev.oauthsmtprelay").setLevel(parsed);
@@ -70,7 +71,7 @@ public final class LoggingSetup {
         appender.setTriggeringPolicy(trigger);
         appender.start();
         if (!appender.isStarted()) {
-            throw new ConfigurationException("relay.log.file " + file + " cannot be written. Check that its "
+            throw new ConfigurationException(RelayKeys.LOG_FILE + " " + file + " cannot be written. Check that its "
                     + "directory exists and the relay's user may write there.");
         }
         return appender;

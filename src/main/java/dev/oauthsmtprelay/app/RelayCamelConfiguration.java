@@ -3,8 +3,6 @@ package dev.oauthsmtprelay.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.CamelConfiguration;
@@ -14,6 +12,7 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
@@ -40,7 +39,6 @@ import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.queue.BrokerDisk;
 import dev.oauthsmtprelay.queue.BrokerSettings;
-import dev.oauthsmtprelay.queue.DiskLimits;
 import dev.oauthsmtprelay.queue.RelayBroker;
 
 /**
@@ -81,21 +79,19 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(RelayMetrics.BEAN, metrics);
 
         // The durable queue.
-        RelayBroker broker = new RelayBroker(brokerSettings(settings));
+        RelayBroker broker = new RelayBroker(BrokerSettings.from(settings));
         context.addService(broker, true, true);
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
         beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
 
         // Intake from the spool.
-        MessageParser parser = new MessageParser(intakeSettings(settings));
-        long streamThreshold = settings.value(QueuedBodyFiles.THRESHOLD_KEY).map(Long::parseLong)
-                .orElse(QueuedBodyFiles.DEFAULT_THRESHOLD);
+        MessageParser parser = new MessageParser(IntakeSettings.from(settings, clock));
+        long streamThreshold = settings.get(RelayKeys.DELIVERY_STREAM_THRESHOLD);
         beans.bind(SpoolIntakeProblems.BEAN, new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
-                settings.duration(SpoolIntakeProblems.WARNING_INTERVAL_KEY,
-                        SpoolIntakeProblems.DEFAULT_WARNING_INTERVAL), clock));
+                settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock));
         beans.bind("relaySpoolIntake", new SpoolFileIntake(parser, clock, new BytesInFlight(
-                settings.value(BytesInFlight.KEY).map(Long::parseLong).orElseGet(BytesInFlight::defaultLimit)),
+                settings.optional(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT).orElseGet(BytesInFlight::defaultLimit)),
                 streamThreshold));
         beans.bind("relaySpoolRejection", new SpoolRejection(clock));
 
@@ -127,7 +123,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 jmsIntake.isPresent(), clock);
         beans.bind(RelayParts.BEAN, parts);
 
-        RelayRoutes.load(context, settings.value(RelayRoutes.ROUTES_DIR_KEY).map(Path::of).orElse(null));
+        RelayRoutes.load(context, settings.optional(RelayKeys.ROUTES_DIR).orElse(null));
         RelayRoutes.addSpoolIntake(context, settings.value("relay.spool.archive-dir").map(Path::of).orElse(null));
         if (jmsIntake.isPresent()) {
             RelayRoutes.addJmsIntake(context, jmsIntake.get().queues());
@@ -136,45 +132,5 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         }
         LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
                 settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
-    }
-
-    private IntakeSettings intakeSettings(RelaySettings settings) {
-        return new IntakeSettings(settings.aliasDomain(),
-                settings.value(IntakeSettings.MAX_SIZE_KEY).map(Long::parseLong)
-                        .orElse(IntakeSettings.DEFAULT_MAX_SIZE_BYTES),
-                attachmentDirs(settings), clock,
-                settings.value(IntakeSettings.MAX_RECIPIENTS_KEY).map(Integer::parseInt)
-                        .orElse(IntakeSettings.DEFAULT_MAX_RECIPIENTS));
-    }
-
-    private static BrokerSettings brokerSettings(RelaySettings settings) {
-        BrokerSettings broker = BrokerSettings.defaults(settings.dataDir())
-                .withQueues(settings.value("relay.broker.delivery-queue").orElse(BrokerSettings.DEFAULT_DELIVERY_QUEUE),
-                        settings.value("relay.broker.dead-letter-queue").orElse(BrokerSettings.DEFAULT_DEAD_LETTER_QUEUE))
-                .withRedelivery(settings.duration("relay.broker.redelivery-delay", BrokerSettings.DEFAULT_REDELIVERY_DELAY),
-                        settings.value("relay.broker.redelivery-multiplier").map(Double::parseDouble)
-                                .orElse(BrokerSettings.DEFAULT_REDELIVERY_MULTIPLIER),
-                        settings.duration("relay.broker.max-redelivery-delay", BrokerSettings.DEFAULT_MAX_REDELIVERY_DELAY))
-                .withDiskLimits(new DiskLimits(settings.value("relay.broker.max-disk-usage")
-                        .map(DiskLimits::parsePercent).orElse(DiskLimits.DEFAULT_MAX_USAGE_PERCENT),
-                        settings.duration("relay.broker.disk-scan-period", DiskLimits.DEFAULT_SCAN_PERIOD)));
-        if (settings.value("relay.broker.url").isPresent()) {
-            broker = broker.withExternalUrl(settings.value("relay.broker.url").get());
-        }
-        if (settings.value("relay.broker.user").isPresent()) {
-            broker = broker.withCredentials(settings.value("relay.broker.user").get(),
-                    settings.value("relay.broker.password").orElse(""));
-        }
-        if (settings.value("relay.broker.listen").isPresent()) {
-            broker = broker.withListenUrl(settings.value("relay.broker.listen").get());
-        }
-        return broker;
-    }
-
-    private static List<Path> attachmentDirs(RelaySettings settings) {
-        return settings.value(IntakeSettings.ATTACHMENT_DIRS_KEY)
-                .map(dirs -> Arrays.stream(dirs.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of)
-                        .toList())
-                .orElse(List.of());
     }
 }

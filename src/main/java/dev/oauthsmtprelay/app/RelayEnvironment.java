@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 
-import dev.oauthsmtprelay.config.RelayConfigLocations;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
@@ -35,12 +35,11 @@ public final class RelayEnvironment {
      * @throws dev.oauthsmtprelay.credentials.InvalidCredentialsException for an unusable credentials file
      */
     public static RelayEnvironment from(CamelContext context, Clock clock) {
-        RelayConfigLocations.ensureDefaults(context);
-        RelaySettings settings = new RelaySettings(context);
-        LoggingSetup.apply(settings.value("relay.log.level").orElse(null),
-                settings.value("relay.log.file").orElse(null));
+        RelaySettings settings = RelaySettings.of(context);
+        LoggingSetup.apply(settings.optional(RelayKeys.LOG_LEVEL).orElse(null),
+                settings.optional(RelayKeys.LOG_FILE).orElse(null));
         CredentialsCheck credentials = new CredentialsFileReader(
-                settings.bool(CredentialsFileReader.STRICT_PERMISSIONS_KEY, false))
+                settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS))
                 .read(settings.credentialsFile(), settings.aliasDomain());
         TokenService tokens = TokenServiceFactory.create(settings, credentials.credentials(), clock);
         return new RelayEnvironment(settings, credentials, tokens);
@@ -59,7 +58,7 @@ public final class RelayEnvironment {
     }
 
     public String smtpHost() {
-        return settings.value("relay.smtp.host")
+        return settings.optional(RelayKeys.SMTP_HOST)
                 .orElse(credentials.credentials().provider().defaultSmtpHost());
     }
 

@@ -14,6 +14,7 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * Loads the relay's route files (the top-level {@code routes/} folder, packaged into the jar under
@@ -34,7 +35,6 @@ public final class RelayRoutes {
     public static final String DEAD_LETTER = "relay-dead-letter";
     public static final String RETENTION = "relay-retention";
     public static final String DIGEST = "relay-dead-letter-digest";
-    public static final String ROUTES_DIR_KEY = "relay.routes.dir";
 
     private RelayRoutes() {
     }
@@ -75,9 +75,9 @@ public final class RelayRoutes {
 
     private static List<Resource> operatorFiles(CamelContext context, Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ConfigurationException("Configuration key '" + ROUTES_DIR_KEY + "' names " + dir.toAbsolutePath()
-                    + ", which is not a directory. Create it and put your *.yaml route files in it, or leave the key "
-                    + "empty.");
+            throw new ConfigurationException("Configuration key '" + RelayKeys.ROUTES_DIR + "' names "
+                    + dir.toAbsolutePath() + ", which is not a directory. Create it and put your *.yaml route files "
+                    + "in it, or leave the key empty.");
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted()

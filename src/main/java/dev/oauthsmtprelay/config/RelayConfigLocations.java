@@ -1,8 +1,5 @@
 package dev.oauthsmtprelay.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -10,13 +7,11 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 
 /**
- * Where the properties come from. The built-in defaults are Camel "initial properties", which
- * every location, {@code -D} system property and environment variable overrides; the
+ * Where the properties come from. The built-in defaults, those of {@link RelayKeys}, are Camel "initial
+ * properties", which every location, {@code -D} system property and environment variable overrides; the
  * administrator's file is the location.
  */
 public final class RelayConfigLocations {
-
-    private static final String DEFAULTS = "relay-defaults.properties";
 
     private RelayConfigLocations() {
     }
@@ -33,17 +28,16 @@ public final class RelayConfigLocations {
         return "file:" + configFile.toAbsolutePath();
     }
 
+    /**
+     * Every key of {@link RelayKeys} that has a default, with it. A default may refer to another key
+     * ({@code relay.spool.dir={{relay.data.dir}}/spool}); Camel resolves it when the key is read.
+     */
     public static Properties defaults() {
         Properties defaults = new Properties();
-        try (InputStream in = RelayConfigLocations.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
-            if (in == null) {
-                throw new IllegalStateException(DEFAULTS + " is missing from the class path");
-            }
-            defaults.load(in);
-            return defaults;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Key<?> key : RelayKeys.all()) {
+            key.defaultText().ifPresent(text -> defaults.setProperty(key.name(), text));
         }
+        return defaults;
     }
 
     /**

@@ -4,107 +4,146 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.util.TimeUtils;
 
 /**
- * Typed view of the {@code relay.*} keys. Values come from Camel's properties component, so the
- * configuration file, {@code -D} system properties and environment variables
- * ({@code RELAY_SMTP_PORT}) resolve exactly as they do for routes.
+ * The relay's configuration, read key by key through {@link RelayKeys}. Values come from Camel's properties
+ * component, so the configuration file, {@code -D} system properties and environment variables
+ * ({@code RELAY_SMTP_PORT}) resolve exactly as they do for the routes' placeholders. A key that is not set, or set
+ * to an empty value, has its default (an empty {@link Key.Flag#OFF_WHEN_EMPTY} key has none); a value not of the
+ * key's form is a {@link ConfigurationException} that names the key, the form and what to write.
  */
 public final class RelaySettings {
 
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(relay\\.[a-z0-9.-]+)}}");
+
     private final PropertiesComponent properties;
 
-    public RelaySettings(CamelContext context) {
-        this.properties = context.getPropertiesComponent();
+    private RelaySettings(PropertiesComponent properties) {
+        this.properties = properties;
     }
 
-    public Optional<String> value(String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    /**
+     * The settings of a context, made once: the first call also adds the table's defaults to the context's
+     * properties ({@link RelayConfigLocations#ensureDefaults(CamelContext)}).
+     */
+    public static RelaySettings of(CamelContext context) {
+        ExtendedCamelContext extension = context.getCamelContextExtension();
+        synchronized (extension) {
+            RelaySettings settings = extension.getContextPlugin(RelaySettings.class);
+            if (settings == null) {
+                RelayConfigLocations.ensureDefaults(context);
+                settings = new RelaySettings(context.getPropertiesComponent());
+                extension.addContextPlugin(RelaySettings.class, settings);
+            }
+            return settings;
+        }
     }
 
-    public String required(String key) {
-        return value(key).orElseThrow(() -> new ConfigurationException(
-                "Configuration key '" + key + "' is not set. Add it to the file given with --config, "
-                        + "or set -D" + key + "=... or the environment variable " + environmentName(key) + "."));
+    /**
+     * @throws ConfigurationException when the key is not set and has no default, or its value is not of its form
+     */
+    public <T> T get(Key<T> key) {
+        return optional(key).orElseThrow(key::notSet);
+    }
+
+    /**
+     * @return empty when the key is not set and has no default
+     * @throws ConfigurationException when the value is not of the key's form
+     */
+    public <T> Optional<T> optional(Key<T> key) {
+        return text(key).map(text -> read(key, text));
+    }
+
+    /** The value as text, placeholders resolved and trimmed; the default when not set. */
+    public Optional<String> text(Key<?> key) {
+        Optional<String> set = properties.resolveProperty(key.name()).map(String::trim);
+        if (set.isPresent() && !set.get().isEmpty()) {
+            return set;
+        }
+        if (set.isPresent() && key.isOffWhenEmpty()) {
+            return Optional.empty();
+        }
+        return key.defaultText().map(this::withKeysResolved);
+    }
+
+    /** A default's {@code {{relay...}}} placeholders replaced by those keys' values, or their defaults. */
+    private String withKeysResolved(String defaultText) {
+        Matcher placeholder = PLACEHOLDER.matcher(defaultText);
+        StringBuilder resolved = new StringBuilder();
+        while (placeholder.find()) {
+            Key<?> key = declared(placeholder.group(1));
+            placeholder.appendReplacement(resolved, Matcher.quoteReplacement(text(key).orElse("")));
+        }
+        placeholder.appendTail(resolved);
+        return resolved.toString();
     }
 
     public boolean credentialsEnabled() {
-        return bool("relay.credentials.enabled", true);
+        return get(RelayKeys.CREDENTIALS_ENABLED);
     }
 
     public Path credentialsFile() {
-        return Path.of(required("relay.credentials"));
+        return get(RelayKeys.CREDENTIALS);
     }
 
+    /** {@code relay.alias-domain} in lower case. */
     public String aliasDomain() {
-        return required("relay.alias-domain").toLowerCase(Locale.ROOT);
+        return get(RelayKeys.ALIAS_DOMAIN).toLowerCase(Locale.ROOT);
     }
 
     public Path dataDir() {
-        return Path.of(value("relay.data.dir").orElse("data"));
+        return get(RelayKeys.DATA_DIR);
     }
 
     public Path spoolDir() {
-        return value("relay.spool.dir").map(Path::of).orElse(dataDir().resolve("spool"));
+        return get(RelayKeys.SPOOL_DIR);
     }
 
     public Optional<String> defaultSender() {
-        return value("relay.default-sender");
+        return optional(RelayKeys.DEFAULT_SENDER);
     }
 
-    public Duration tokenRefreshAhead() {
-        return duration("relay.token.refresh-ahead", Duration.ofMinutes(5));
+    /**
+     * @deprecated a string-keyed read left in the wiring being rewritten; use {@link #get(Key)} or
+     *             {@link #optional(Key)}. The key must be in {@link RelayKeys}.
+     */
+    @Deprecated
+    public Optional<String> value(String name) {
+        return properties.resolveProperty(declared(name).name()).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    public Duration tokenBackoffInitial() {
-        return duration("relay.token.backoff.initial", Duration.ofSeconds(1));
+    /** @deprecated as {@link #value(String)}; use {@link #get(Key)} with a {@link ValueType#BOOL} key. */
+    @Deprecated
+    public boolean bool(String name, boolean defaultValue) {
+        return value(name).map(text -> read(declared(name), ValueType.BOOL, text)).orElse(defaultValue);
     }
 
-    public Duration tokenBackoffMax() {
-        return duration("relay.token.backoff.max", Duration.ofMinutes(5));
+    /** @deprecated as {@link #value(String)}; use {@link #get(Key)} with a {@link ValueType#DURATION} key. */
+    @Deprecated
+    public Duration duration(String name, Duration defaultValue) {
+        return value(name).map(text -> read(declared(name), ValueType.DURATION, text)).orElse(defaultValue);
     }
 
-    public Duration tokenTimeout() {
-        return duration("relay.token.timeout", Duration.ofSeconds(10));
+    private static Key<?> declared(String name) {
+        return RelayKeys.named(name).orElseThrow(() -> new IllegalArgumentException(name
+                + " is not declared in RelayKeys"));
     }
 
-    public boolean bool(String key, boolean defaultValue) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        String v = raw.get().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("yes")) {
-            return true;
-        }
-        if (v.equals("false") || v.equals("no")) {
-            return false;
-        }
-        throw new ConfigurationException(
-                "Configuration key '" + key + "' must be true or false, but is '" + raw.get() + "'.");
+    private static <T> T read(Key<T> key, String text) {
+        return read(key, key.type(), text);
     }
 
-    public Duration duration(String key, Duration defaultValue) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
+    private static <T> T read(Key<?> key, ValueType<T> type, String text) {
         try {
-            String v = raw.get();
-            return v.startsWith("P") || v.startsWith("p")
-                    ? Duration.parse(v)
-                    : Duration.ofMillis(TimeUtils.toMilliSeconds(v));
-        } catch (RuntimeException e) {
-            throw new ConfigurationException("Configuration key '" + key + "' is not a duration: '" + raw.get()
-                    + "'. Use milliseconds (500) or a unit: 30s, 5m, 1h, 1h30m.");
+            return type.read(text);
+        } catch (IllegalArgumentException e) {
+            throw key.invalid(text);
         }
-    }
-
-    public static String environmentName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Reads and validates a provider credentials file in either of the two formats IBM i uses
  * (Google service-account key + domain, or {@code microsoft_app}). Every problem is reported with
@@ -28,8 +30,6 @@ public final class CredentialsFileReader {
             "https://outlook.office365.com/.default", "https://outlook.office.com/.default",
             "https://outlook.office365.us/.default", "https://outlook.office365.de/.default",
             "https://partner.outlook.cn/.default");
-
-    public static final String STRICT_PERMISSIONS_KEY = "relay.credentials.strict-permissions";
 
     private final ObjectMapper json = new ObjectMapper();
     private final boolean strictPermissions;
@@ -164,7 +164,8 @@ public final class CredentialsFileReader {
                     || permissions.contains(PosixFilePermission.OTHERS_READ)) {
                 String problem = "the file is readable by group or others and holds a secret. Run: chmod 600 " + file;
                 findings.add(strictPermissions
-                        ? Finding.error(null, problem + " (refused because " + STRICT_PERMISSIONS_KEY + "=true)")
+                        ? Finding.error(null, problem + " (refused because "
+                                + RelayKeys.CREDENTIALS_STRICT_PERMISSIONS + "=true)")
                         : Finding.warning(null, problem));
             }
         } catch (UnsupportedOperationException | IOException e) {

@@ -28,8 +28,6 @@ import dev.oauthsmtprelay.message.DeliveryAttempt;
  */
 public final class QueuedBodyFiles {
 
-    public static final String THRESHOLD_KEY = "relay.delivery.stream-threshold";
-    public static final long DEFAULT_THRESHOLD = 1024 * 1024;
     /** Exchange property holding the file of a streamed body. */
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedBodyFiles.class);

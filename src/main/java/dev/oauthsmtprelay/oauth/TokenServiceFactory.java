@@ -1,7 +1,9 @@
 package dev.oauthsmtprelay.oauth;
 
 import java.time.Clock;
+import java.time.Duration;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
 import dev.oauthsmtprelay.credentials.ProviderCredentials;
@@ -13,20 +15,23 @@ public final class TokenServiceFactory {
     }
 
     public static TokenService create(RelaySettings settings, ProviderCredentials credentials, Clock clock) {
+        Duration timeout = settings.get(RelayKeys.TOKEN_TIMEOUT);
         TokenClient client = settings.credentialsEnabled()
-                ? reloading(settings, TokenClients.forCredentials(credentials, clock, settings.tokenTimeout()), clock)
+                ? reloading(settings, TokenClients.forCredentials(credentials, clock, timeout), clock)
                 : new DisabledTokenClient(credentials);
-        TokenPolicy policy = new TokenPolicy(settings.tokenRefreshAhead(), TokenPolicy.defaults().minimumValidity(),
-                settings.tokenBackoffInitial(), settings.tokenBackoffMax());
+        TokenPolicy policy = new TokenPolicy(settings.get(RelayKeys.TOKEN_REFRESH_AHEAD),
+                TokenPolicy.defaults().minimumValidity(), settings.get(RelayKeys.TOKEN_BACKOFF_INITIAL),
+                settings.get(RelayKeys.TOKEN_BACKOFF_MAX));
         return new TokenService(client, clock, policy);
     }
 
     /** Follows changes of the credentials file, validated the same way as at start-up. */
     private static TokenClient reloading(RelaySettings settings, TokenClient initial, Clock clock) {
         CredentialsFileReader reader = new CredentialsFileReader(
-                settings.bool(CredentialsFileReader.STRICT_PERMISSIONS_KEY, false));
+                settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS));
+        Duration timeout = settings.get(RelayKeys.TOKEN_TIMEOUT);
         return new ReloadingTokenClient(settings.credentialsFile(), initial,
                 file -> reader.read(file, settings.aliasDomain()).credentials(),
-                credentials -> TokenClients.forCredentials(credentials, clock, settings.tokenTimeout()));
+                credentials -> TokenClients.forCredentials(credentials, clock, timeout));
     }
 }

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+import dev.oauthsmtprelay.config.RelaySettings;
+
 /**
  * Where the relay's durable queue lives and how it redelivers.
  *
@@ -17,10 +20,11 @@ import java.util.Optional;
  *       broker, the embedded broker requires them too (see {@link EmbeddedBroker}).</li>
  *   <li>{@code listenUrl} – {@code relay.broker.listen} (for example {@code tcp://0.0.0.0:61616}): the embedded
  *       broker additionally opens this TCP acceptor so other relay instances can share it. Default: in-VM only.</li>
- *   <li>{@code deliveryQueue} / {@code deadLetterQueue} – queue names (defaults {@code relay.outbound},
- *       {@code relay.deadletter}).</li>
- *   <li>redelivery back-off applied by the broker after a rollback: {@code redeliveryDelay} (30 s) multiplied by
- *       {@code redeliveryMultiplier} (2.0) per further attempt, capped at {@code maxRedeliveryDelay} (1 h).</li>
+ *   <li>{@code deliveryQueue} / {@code deadLetterQueue} – {@code relay.broker.delivery-queue} and
+ *       {@code relay.broker.dead-letter-queue}.</li>
+ *   <li>redelivery back-off applied by the broker after a rollback: {@code redeliveryDelay} multiplied by
+ *       {@code redeliveryMultiplier} per further attempt, capped at {@code maxRedeliveryDelay}
+ *       ({@code relay.broker.redelivery-delay}, {@code -multiplier}, {@code max-redelivery-delay}).</li>
  *   <li>{@code maxSizeBytes} – global max size of messages held in memory (256 MB); beyond it the broker pages
  *       to disk.</li>
  *   <li>{@code diskLimits} – how full the embedded broker may make its file system before it refuses new messages
@@ -41,11 +45,6 @@ public record BrokerSettings(
         long maxSizeBytes,
         DiskLimits diskLimits) {
 
-    public static final String DEFAULT_DELIVERY_QUEUE = "relay.outbound";
-    public static final String DEFAULT_DEAD_LETTER_QUEUE = "relay.deadletter";
-    public static final Duration DEFAULT_REDELIVERY_DELAY = Duration.ofSeconds(30);
-    public static final double DEFAULT_REDELIVERY_MULTIPLIER = 2.0;
-    public static final Duration DEFAULT_MAX_REDELIVERY_DELAY = Duration.ofHours(1);
     public static final long DEFAULT_MAX_SIZE_BYTES = 256L * 1024 * 1024;
 
     public BrokerSettings {
@@ -77,17 +76,31 @@ public record BrokerSettings(
             throw new IllegalArgumentException("maxSizeBytes must be positive: " + maxSizeBytes);
         }
         if (externalUrl.isPresent() && listenUrl.isPresent()) {
-            throw new IllegalArgumentException("relay.broker.url and relay.broker.listen exclude each other: "
+            throw new IllegalArgumentException(RelayKeys.BROKER_URL + " and " + RelayKeys.BROKER_LISTEN
+                    + " exclude each other: "
                     + "either this instance runs the broker (listen) or it uses another one (url)");
         }
     }
 
-    /** All defaults: embedded, in-VM only broker under {@code dataDir/broker}, no credentials. */
+    /** The table's defaults: embedded, in-VM only broker under {@code dataDir/broker}, no credentials. */
     public static BrokerSettings defaults(Path dataDir) {
         return new BrokerSettings(dataDir, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                DEFAULT_DELIVERY_QUEUE, DEFAULT_DEAD_LETTER_QUEUE, DEFAULT_REDELIVERY_DELAY,
-                DEFAULT_REDELIVERY_MULTIPLIER, DEFAULT_MAX_REDELIVERY_DELAY, DEFAULT_MAX_SIZE_BYTES,
-                DiskLimits.defaults());
+                RelayKeys.BROKER_DELIVERY_QUEUE.defaultValue(), RelayKeys.BROKER_DEAD_LETTER_QUEUE.defaultValue(),
+                RelayKeys.BROKER_REDELIVERY_DELAY.defaultValue(), RelayKeys.BROKER_REDELIVERY_MULTIPLIER.defaultValue(),
+                RelayKeys.BROKER_MAX_REDELIVERY_DELAY.defaultValue(), DEFAULT_MAX_SIZE_BYTES, DiskLimits.defaults());
+    }
+
+    /** What {@code relay.data.dir} and {@code relay.broker.*} say. */
+    public static BrokerSettings from(RelaySettings settings) {
+        return new BrokerSettings(settings.dataDir(), settings.optional(RelayKeys.BROKER_URL),
+                settings.optional(RelayKeys.BROKER_USER),
+                settings.optional(RelayKeys.BROKER_USER).flatMap(user -> settings.optional(RelayKeys.BROKER_PASSWORD)),
+                settings.optional(RelayKeys.BROKER_LISTEN), settings.get(RelayKeys.BROKER_DELIVERY_QUEUE),
+                settings.get(RelayKeys.BROKER_DEAD_LETTER_QUEUE), settings.get(RelayKeys.BROKER_REDELIVERY_DELAY),
+                settings.get(RelayKeys.BROKER_REDELIVERY_MULTIPLIER),
+                settings.get(RelayKeys.BROKER_MAX_REDELIVERY_DELAY),
+                DEFAULT_MAX_SIZE_BYTES, new DiskLimits(settings.get(RelayKeys.BROKER_MAX_DISK_USAGE),
+                        settings.get(RelayKeys.BROKER_DISK_SCAN_PERIOD)));
     }
 
     /** The directory the embedded broker writes to: {@code dataDir/broker}. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -40,7 +41,7 @@ class LargeMessageStreamingTest {
     void should_send_a_large_message_from_a_file_byte_for_byte_and_delete_the_file() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
         hub.setDataReplyDelay(Duration.ofMillis(1500)); // time to see the file while the hub takes the message
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         byte[] large = message("large", "customer@example.net", 300 * 1024);
         byte[] small = message("small", "customer@example.net", 10 * 1024);
 
@@ -63,7 +64,7 @@ class LargeMessageStreamingTest {
     void should_dead_letter_the_whole_large_message_for_a_refused_recipient_and_delete_the_file() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
         hub.rejectRecipient("gone@example.net", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found");
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         byte[] large = message("partly refused", "customer@example.net, gone@example.net", 200 * 1024);
 
         relay.drop("partly.eml", ascii(large));

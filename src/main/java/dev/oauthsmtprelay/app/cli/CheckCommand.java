@@ -10,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import dev.oauthsmtprelay.config.RelayConfigLocations;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.ops.check.CheckContext;
 import dev.oauthsmtprelay.ops.check.CheckResult;
@@ -42,8 +41,7 @@ class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (var context = config.propertiesContext()) {
-            RelayConfigLocations.ensureDefaults(context);
-            List<CheckResult> results = RelayChecks.run(new CheckContext(new RelaySettings(context), clock));
+            List<CheckResult> results = RelayChecks.run(new CheckContext(RelaySettings.of(context), clock));
             for (CheckResult result : results) {
                 out.println(String.format("%-4s  %s: %s", result.status(), result.subject(), result.detail()));
                 if (result.fix() != null) {

@@ -61,7 +61,7 @@ class DeadLetterCommand {
         static Directories of(ConfigOption config) {
             CamelContext context = config.propertiesContext();
             try {
-                RelaySettings settings = new RelaySettings(context);
+                RelaySettings settings = RelaySettings.of(context);
                 return new Directories(DeadLetterStore.inDataDir(settings.dataDir()), settings.spoolDir());
             } finally {
                 // Never started; Off keeps Camel's shutdown summary off the administrator's terminal.

@@ -23,7 +23,7 @@ import dev.oauthsmtprelay.app.RelayEnvironment;
 import dev.oauthsmtprelay.app.send.ImmediateDelivery;
 import dev.oauthsmtprelay.app.send.MessageDraft;
 import dev.oauthsmtprelay.app.send.SpoolWriter;
-import dev.oauthsmtprelay.config.RelayConfigLocations;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
 import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
@@ -95,8 +95,7 @@ class SendCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (CamelContext context = config.propertiesContext()) {
-            RelayConfigLocations.ensureDefaults(context);
-            RelaySettings settings = new RelaySettings(context);
+            RelaySettings settings = RelaySettings.of(context);
             String sender = from != null ? from : settings.defaultSender().orElse(null);
             if (sender == null) {
                 err.println("Not sent: no sender. Give --from ADDR or set relay.default-sender.");
@@ -145,7 +144,7 @@ class SendCommand implements Callable<Integer> {
     }
 
     private IntakeSettings intakeSettings(RelaySettings settings) {
-        return new IntakeSettings(settings.aliasDomain(), settings.value(IntakeSettings.MAX_SIZE_KEY)
-                .map(Long::parseLong).orElse(IntakeSettings.DEFAULT_MAX_SIZE_BYTES), List.of(), clock);
+        // no attachment directories: send reads its attachments itself; the recipient limit is the default one
+        return new IntakeSettings(settings.aliasDomain(), settings.get(RelayKeys.INTAKE_MAX_SIZE), List.of(), clock);
     }
 }

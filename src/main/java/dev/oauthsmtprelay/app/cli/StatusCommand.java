@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 
 /**
@@ -68,14 +69,14 @@ class StatusCommand implements Callable<Integer> {
     private String configuredUrl() {
         CamelContext context = config.propertiesContext();
         try {
-            RelaySettings settings = new RelaySettings(context);
-            String port = settings.value("relay.health.port").orElse("0");
-            if (port.equals("0")) {
-                throw new StatusUnavailableException("relay.health.port is not set (or 0), so the running relay "
-                        + "serves no status endpoint. Set relay.health.port (e.g. 9090) in the configuration, restart "
-                        + "the relay, and run 'status' again; or give the endpoint with --url.");
+            RelaySettings settings = RelaySettings.of(context);
+            int port = settings.get(RelayKeys.HEALTH_PORT);
+            if (port == 0) {
+                throw new StatusUnavailableException(RelayKeys.HEALTH_PORT + " is not set (or 0), so the running relay "
+                        + "serves no status endpoint. Set " + RelayKeys.HEALTH_PORT + " (e.g. 9090) in the "
+                        + "configuration, restart the relay, and run 'status' again; or give the endpoint with --url.");
             }
-            String host = settings.value("relay.health.host").orElse("127.0.0.1");
+            String host = settings.get(RelayKeys.HEALTH_HOST);
             if (host.equals("0.0.0.0") || host.equals("::")) {
                 host = "127.0.0.1";
             }

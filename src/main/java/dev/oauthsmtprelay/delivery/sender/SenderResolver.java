@@ -1,11 +1,11 @@
 package dev.oauthsmtprelay.delivery.sender;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 
 /**
@@ -21,9 +21,6 @@ import dev.oauthsmtprelay.config.RelaySettings;
  * Mailboxes are returned lower-case.
  */
 public final class SenderResolver {
-
-    public static final String USERS_KEY = "relay.users";
-    public static final String DEFAULT_SENDER_KEY = "relay.default-sender";
 
     private final UserMapping users;
     private final String aliasDomain;
@@ -47,19 +44,19 @@ public final class SenderResolver {
      */
     public static SenderResolver from(RelaySettings settings) {
         String aliasDomain = settings.aliasDomain();
-        UserMapping users = settings.value(USERS_KEY)
-                .map(file -> UserMapping.load(Path.of(file), aliasDomain))
+        UserMapping users = settings.optional(RelayKeys.USERS)
+                .map(file -> UserMapping.load(file, aliasDomain))
                 .orElse(UserMapping.empty());
         return new SenderResolver(users, aliasDomain, settings.defaultSender().orElse(null));
     }
 
     private static String checkedDefaultSender(String value, String aliasDomain) {
         if (!Mailboxes.isBareAddress(value)) {
-            throw new ConfigurationException(DEFAULT_SENDER_KEY + " is \"" + value + "\", which is not a valid mailbox. "
-                    + "Set it to a bare address such as relay@" + aliasDomain + ".");
+            throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is \"" + value + "\", which is not a valid "
+                    + "mailbox. Set it to a bare address such as relay@" + aliasDomain + ".");
         }
         if (!Mailboxes.domainOf(value).equals(aliasDomain)) {
-            throw new ConfigurationException(DEFAULT_SENDER_KEY + " is " + value + ", which is outside the alias "
+            throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is " + value + ", which is outside the alias "
                     + "domain " + aliasDomain + " (relay.alias-domain): the provider could never issue a token for it. "
                     + "Use a mailbox @" + aliasDomain + ".");
         }
@@ -78,20 +75,20 @@ public final class SenderResolver {
             Optional<String> mapped = users.mailboxForAddress(from);
             if (mapped.isPresent()) {
                 return resolved(fromAddress, SenderRule.MAPPED_ADDRESS, mapped.get(),
-                        "address " + from + " in " + USERS_KEY);
+                        "address " + from + " in " + RelayKeys.USERS);
             }
             String localPart = Mailboxes.localPartOf(from);
             mapped = users.mailboxForUserProfile(localPart);
             if (mapped.isPresent()) {
                 return resolved(fromAddress, SenderRule.MAPPED_USER_PROFILE, mapped.get(),
-                        "user profile " + localPart.toUpperCase(Locale.ROOT) + " in " + USERS_KEY);
+                        "user profile " + localPart.toUpperCase(Locale.ROOT) + " in " + RelayKeys.USERS);
             }
             if (from.indexOf('@') > 0 && Mailboxes.domainOf(from).equals(aliasDomain)) {
                 return resolved(fromAddress, SenderRule.ALIAS_DOMAIN, from, "the alias domain " + aliasDomain);
             }
         }
         if (defaultSender != null) {
-            return resolved(fromAddress, SenderRule.DEFAULT_SENDER, defaultSender, DEFAULT_SENDER_KEY);
+            return resolved(fromAddress, SenderRule.DEFAULT_SENDER, defaultSender, RelayKeys.DEFAULT_SENDER.name());
         }
         return new SenderResolution(fromAddress, SenderRule.NONE, null, noSenderReason(fromAddress));
     }
@@ -109,18 +106,18 @@ public final class SenderResolver {
      */
     public String noSenderReason(String fromAddress) {
         if (fromAddress == null || fromAddress.isBlank()) {
-            return "no sender mailbox: the message has no From address and " + DEFAULT_SENDER_KEY + " is not set. "
-                    + "Add a From: header with a mailbox of " + aliasDomain + " or a sender listed in " + USERS_KEY
-                    + ", or set " + DEFAULT_SENDER_KEY + ".";
+            return "no sender mailbox: the message has no From address and " + RelayKeys.DEFAULT_SENDER
+                    + " is not set. Add a From: header with a mailbox of " + aliasDomain + " or a sender listed in "
+                    + RelayKeys.USERS + ", or set " + RelayKeys.DEFAULT_SENDER + ".";
         }
         String from = fromAddress.trim();
         String profile = Mailboxes.localPartOf(Mailboxes.normalise(from)).toUpperCase(Locale.ROOT);
         String usersPart = users.file()
-                .map(file -> "it is not in " + USERS_KEY + " (" + file + ")")
-                .orElse("it is not in " + USERS_KEY + " (no mapping file is configured)");
+                .map(file -> "it is not in " + RelayKeys.USERS + " (" + file + ")")
+                .orElse("it is not in " + RelayKeys.USERS + " (no mapping file is configured)");
         return "no sender mailbox for " + from + ": " + usersPart + ", not in the alias domain " + aliasDomain
-                + ", and " + DEFAULT_SENDER_KEY + " is not set. Add it to " + USERS_KEY + " (" + profile
-                + " = mailbox@" + aliasDomain + ") or set " + DEFAULT_SENDER_KEY + ".";
+                + ", and " + RelayKeys.DEFAULT_SENDER + " is not set. Add it to " + RelayKeys.USERS + " (" + profile
+                + " = mailbox@" + aliasDomain + ") or set " + RelayKeys.DEFAULT_SENDER + ".";
     }
 
     public String aliasDomain() {

@@ -3,6 +3,8 @@ package dev.oauthsmtprelay.delivery.smtp;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Replies by which Microsoft 365 and Gmail say that a sending limit of the mailbox is reached. The message itself is
  * fine, so it waits and is tried again instead of becoming a dead letter, even when the reply is a 5xx (Microsoft
@@ -28,7 +30,7 @@ public final class SendingLimitReplies {
         if (lower.contains("4.3.2") && lower.contains("concurrent connections limit")) {
             return Optional.of("Microsoft 365 refused a message because more than " + MICROSOFT_MAX_CONNECTIONS
                     + " connections were sending as " + mailbox + " at the same time; the message will be retried. "
-                    + "Set " + SmtpPoolSettings.MAX_PER_MAILBOX_KEY + " to " + MICROSOFT_MAX_CONNECTIONS + " or less, "
+                    + "Set " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + " to " + MICROSOFT_MAX_CONNECTIONS + " or less, "
                     + "divided by the number of relay instances (or other programs) sending as this mailbox.");
         }
         if (lower.contains("submissionquotaexceeded")) {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.support.service.ServiceSupport;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Authenticated hub connections kept per sender mailbox, so consecutive messages of a mailbox skip
  * the TCP, STARTTLS and XOAUTH2 round trips. At most {@code maxPerMailbox} connections per mailbox
@@ -183,7 +185,7 @@ public final class SmtpConnectionPool extends ServiceSupport {
         }
         throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "All " + settings.maxPerMailbox() + " hub connections for "
                 + mailbox + " stayed busy for " + settings.acquireTimeout().toSeconds() + " s. The hub answers slowly; "
-                + "if it allows more sessions per mailbox, raise " + SmtpPoolSettings.MAX_PER_MAILBOX_KEY + ".",
+                + "if it allows more sessions per mailbox, raise " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + ".",
                 null, null);
     }
 

@@ -4,33 +4,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 
 /** Where and how the relay talks to the provider's SMTP hub. */
 public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> trustStore, Duration connectTimeout,
                            Duration readTimeout) {
 
+    /** @param defaultHost the hub when {@code relay.smtp.host} is not set: the provider's, from the credentials */
     public static SmtpSettings from(RelaySettings settings, String defaultHost) {
-        TlsMode tls = TlsMode.parse(settings.value("relay.smtp.tls").orElse("starttls"));
-        String host = settings.value("relay.smtp.host").orElse(defaultHost);
-        int port = settings.value("relay.smtp.port").map(SmtpSettings::port).orElse(tls.defaultPort());
-        return new SmtpSettings(host, port, tls, settings.value("relay.smtp.trust-store").map(Path::of),
-                settings.duration("relay.smtp.connect-timeout", Duration.ofSeconds(30)),
-                settings.duration("relay.smtp.timeout", Duration.ofSeconds(60)));
-    }
-
-    private static int port(String value) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port > 0 && port < 65536) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigurationException("relay.smtp.port is '" + value + "'. Use the hub's submission port: 587 "
-                + "with relay.smtp.tls=starttls, 465 with implicit.");
+        TlsMode tls = TlsMode.parse(settings.get(RelayKeys.SMTP_TLS));
+        String host = settings.optional(RelayKeys.SMTP_HOST).orElse(defaultHost);
+        int port = settings.optional(RelayKeys.SMTP_PORT).orElse(tls.defaultPort());
+        return new SmtpSettings(host, port, tls, settings.optional(RelayKeys.SMTP_TRUST_STORE),
+                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT));
     }
 
     public String describe() {

@@ -2,6 +2,8 @@ package dev.oauthsmtprelay.intake.jms;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /** The connection factory for {@code relay.jms.url}: ActiveMQ Artemis (core protocol), set up for intake. */
 public final class IntakeConnectionFactory {
 
@@ -9,7 +11,7 @@ public final class IntakeConnectionFactory {
     }
 
     public static ActiveMQConnectionFactory artemis(JmsIntakeSettings settings) {
-        String url = settings.url().orElseThrow(() -> new IllegalArgumentException(JmsIntakeSettings.URL + " is not set"));
+        String url = settings.url().orElseThrow(() -> new IllegalArgumentException(RelayKeys.JMS_URL + " is not set"));
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
         settings.user().ifPresent(factory::setUser);
         settings.password().ifPresent(factory::setPassword);

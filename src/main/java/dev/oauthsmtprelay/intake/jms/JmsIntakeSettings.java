@@ -1,10 +1,10 @@
 package dev.oauthsmtprelay.intake.jms;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 
 /**
@@ -23,56 +23,35 @@ public record JmsIntakeSettings(Optional<String> url, Optional<String> user, Opt
                                 Optional<String> connectionFactory, List<String> queues, String deadLetterQueue,
                                 int concurrency) {
 
-    public static final String URL = "relay.jms.url";
-    public static final String USER = "relay.jms.user";
-    public static final String PASSWORD = "relay.jms.password";
-    public static final String CONNECTION_FACTORY = "relay.jms.connection-factory";
-    public static final String QUEUES = "relay.jms.queues";
-    public static final String DEAD_LETTER_QUEUE = "relay.jms.dead-letter-queue";
-    public static final String CONCURRENCY = "relay.jms.concurrency";
-    public static final String DEFAULT_DEAD_LETTER_QUEUE = "relay.intake.invalid";
-    public static final int DEFAULT_CONCURRENCY = 4;
-
     /** @return empty when neither {@code relay.jms.url} nor {@code relay.jms.connection-factory} is set */
     public static Optional<JmsIntakeSettings> from(RelaySettings settings) {
-        Optional<String> url = settings.value(URL).map(String::trim).filter(v -> !v.isEmpty());
-        Optional<String> factory = settings.value(CONNECTION_FACTORY).map(String::trim).filter(v -> !v.isEmpty())
+        Optional<String> url = settings.optional(RelayKeys.JMS_URL);
+        Optional<String> factory = settings.optional(RelayKeys.JMS_CONNECTION_FACTORY)
                 .map(v -> v.startsWith("#") ? v.substring(1) : v);
         if (url.isEmpty() && factory.isEmpty()) {
             return Optional.empty();
         }
         if (url.isPresent() && factory.isPresent()) {
-            throw new ConfigurationException(URL + " and " + CONNECTION_FACTORY + " are both set; set " + URL
-                    + " for an ActiveMQ Artemis broker, or " + CONNECTION_FACTORY + " for a factory bean of any "
-                    + "vendor (see docs/jms.md), not both");
+            throw new ConfigurationException(RelayKeys.JMS_URL + " and " + RelayKeys.JMS_CONNECTION_FACTORY
+                    + " are both set; set " + RelayKeys.JMS_URL + " for an ActiveMQ Artemis broker, or "
+                    + RelayKeys.JMS_CONNECTION_FACTORY + " for a factory bean of any vendor (see docs/jms.md), not both");
         }
-        List<String> queues = Arrays.stream(settings.value(QUEUES).orElse("").split(","))
-                .map(String::trim).filter(q -> !q.isEmpty()).distinct().toList();
+        List<String> queues = settings.optional(RelayKeys.JMS_QUEUES).orElse(List.of()).stream().distinct().toList();
         if (queues.isEmpty()) {
-            throw new ConfigurationException(QUEUES + " is not set: JMS intake is on (" + url.map(u -> URL + "=" + u)
-                    .orElse(CONNECTION_FACTORY + " is set") + "), so name the queue(s) to take messages from, "
-                    + "comma-separated, e.g. " + QUEUES + "=mail.outgoing");
+            throw new ConfigurationException(RelayKeys.JMS_QUEUES + " is not set: JMS intake is on ("
+                    + url.map(u -> RelayKeys.JMS_URL + "=" + u).orElse(RelayKeys.JMS_CONNECTION_FACTORY + " is set")
+                    + "), so name the queue(s) to take messages from, comma-separated, e.g. " + RelayKeys.JMS_QUEUES
+                    + "=mail.outgoing");
         }
-        String deadLetterQueue = settings.value(DEAD_LETTER_QUEUE).map(String::trim).filter(v -> !v.isEmpty())
-                .orElse(DEFAULT_DEAD_LETTER_QUEUE);
+        String deadLetterQueue = settings.get(RelayKeys.JMS_DEAD_LETTER_QUEUE);
         if (queues.contains(deadLetterQueue)) {
-            throw new ConfigurationException(DEAD_LETTER_QUEUE + " (" + deadLetterQueue + ") is also listed in "
-                    + QUEUES + "; invalid messages would be taken again forever. Give the dead-letter queue "
-                    + "another name");
+            throw new ConfigurationException(RelayKeys.JMS_DEAD_LETTER_QUEUE + " (" + deadLetterQueue
+                    + ") is also listed in " + RelayKeys.JMS_QUEUES + "; invalid messages would be taken again forever. "
+                    + "Give the dead-letter queue another name");
         }
-        String concurrencyText = settings.value(CONCURRENCY).map(String::trim).orElse(String.valueOf(DEFAULT_CONCURRENCY));
-        int concurrency;
-        try {
-            concurrency = Integer.parseInt(concurrencyText);
-        } catch (NumberFormatException e) {
-            concurrency = 0;
-        }
-        if (concurrency < 1) {
-            throw new ConfigurationException(CONCURRENCY + "=" + concurrencyText + " is not a positive whole number; "
-                    + "set the consumers per queue, e.g. " + CONCURRENCY + "=" + DEFAULT_CONCURRENCY);
-        }
-        return Optional.of(new JmsIntakeSettings(url, settings.value(USER).filter(v -> !v.isBlank()),
-                settings.value(PASSWORD).filter(v -> !v.isEmpty()), factory, queues, deadLetterQueue, concurrency));
+        return Optional.of(new JmsIntakeSettings(url, settings.optional(RelayKeys.JMS_USER),
+                settings.optional(RelayKeys.JMS_PASSWORD), factory, queues, deadLetterQueue,
+                settings.get(RelayKeys.JMS_CONCURRENCY)));
     }
 
     /** Where messages come from, for the log (no password). */

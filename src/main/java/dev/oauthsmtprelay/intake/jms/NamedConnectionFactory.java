@@ -6,6 +6,8 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import org.apache.camel.CamelContext;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * The intake broker's connection factory named by {@code relay.jms.connection-factory}, looked up in the Camel
  * registry when the intake first connects: beans that camel-main binds from {@code camel.beans.*} are then found
@@ -25,7 +27,7 @@ public final class NamedConnectionFactory implements ConnectionFactory {
         ConnectionFactory factory = context.getRegistry().lookupByNameAndType(name, ConnectionFactory.class);
         if (factory == null) {
             throw new JMSException("No JMS connection factory named " + name + " in the registry; bind one with "
-                    + "camel.beans." + name + "=... or correct " + JmsIntakeSettings.CONNECTION_FACTORY);
+                    + "camel.beans." + name + "=... or correct " + RelayKeys.JMS_CONNECTION_FACTORY);
         }
         return factory;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 
 /**
@@ -31,7 +32,7 @@ final class AttachmentFiles {
     byte[] read(String field, String pathText, long maxBytes) throws InvalidMessageException {
         if (allowedDirs.isEmpty()) {
             throw new InvalidMessageException("attachments by path are disabled (" + field + " = \"" + pathText
-                    + "\"): no attachment directory is configured; set " + IntakeSettings.ATTACHMENT_DIRS_KEY
+                    + "\"): no attachment directory is configured; set " + RelayKeys.INTAKE_ATTACHMENT_DIRS
                     + " to the directories producers write attachments to, or send the file as base64 \"content\"");
         }
         Path requested = requestedPath(field, pathText);
@@ -52,7 +53,7 @@ final class AttachmentFiles {
             if (size > maxBytes) {
                 throw new InvalidMessageException("attachment too large: \"" + pathText + "\" (" + field + ") is "
                         + size + " bytes, more than the " + maxBytes + " bytes left under the message size limit; "
-                        + "send a smaller file, or raise " + IntakeSettings.MAX_SIZE_KEY
+                        + "send a smaller file, or raise " + RelayKeys.INTAKE_MAX_SIZE
                         + " if the mail provider accepts larger messages");
             }
             return Files.readAllBytes(real);
@@ -72,7 +73,7 @@ final class AttachmentFiles {
         if (!requested.isAbsolute()) {
             throw new InvalidMessageException("attachment path must be absolute: \"" + pathText + "\" (" + field
                     + ") is relative; give the full path of a file inside one of the allowed attachment "
-                    + "directories " + describe(allowedDirs) + " (" + IntakeSettings.ATTACHMENT_DIRS_KEY + ")");
+                    + "directories " + describe(allowedDirs) + " (" + RelayKeys.INTAKE_ATTACHMENT_DIRS + ")");
         }
         return requested;
     }
@@ -109,7 +110,7 @@ final class AttachmentFiles {
         String resolved = real == null ? "" : " resolves to " + real + ", which";
         return new InvalidMessageException("attachment path not allowed: \"" + pathText + "\" (" + field + ")"
                 + resolved + " is outside the allowed attachment directories " + describe(allowedDirs)
-                + "; put the file in one of them, or add its directory to " + IntakeSettings.ATTACHMENT_DIRS_KEY);
+                + "; put the file in one of them, or add its directory to " + RelayKeys.INTAKE_ATTACHMENT_DIRS);
     }
 
     private static InvalidMessageException unreadable(String field, String pathText, IOException e) {

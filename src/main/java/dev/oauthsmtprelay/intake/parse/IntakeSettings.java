@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+import dev.oauthsmtprelay.config.RelaySettings;
+
 /**
  * What the parsers need from the relay configuration.
  *
@@ -16,23 +19,14 @@ import java.util.List;
 public record IntakeSettings(String aliasDomain, long maxSizeBytes, List<Path> attachmentDirs, Clock clock,
         int maxRecipients) {
 
-    /** 35 MB, Microsoft 365's default send limit; providers with lower limits (Gmail: 25 MB) still answer for themselves. */
-    public static final long DEFAULT_MAX_SIZE_BYTES = 35L * 1024 * 1024;
-
-    /** Exchange Online's default limit of recipients per message. */
-    public static final int DEFAULT_MAX_RECIPIENTS = 500;
-
-    /** Configuration keys named in error messages so administrators know what to change. */
-    public static final String MAX_SIZE_KEY = "relay.intake.max-size";
-    public static final String ATTACHMENT_DIRS_KEY = "relay.intake.attachment-dirs";
-    public static final String MAX_RECIPIENTS_KEY = "relay.intake.max-recipients";
-
     public IntakeSettings {
         if (maxSizeBytes <= 0) {
-            throw new IllegalArgumentException(MAX_SIZE_KEY + " must be a positive number of bytes, got " + maxSizeBytes);
+            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_SIZE + " must be a positive number of bytes, got "
+                    + maxSizeBytes);
         }
         if (maxRecipients <= 0) {
-            throw new IllegalArgumentException(MAX_RECIPIENTS_KEY + " must be a positive number, got " + maxRecipients);
+            throw new IllegalArgumentException(RelayKeys.INTAKE_MAX_RECIPIENTS + " must be a positive number, got "
+                    + maxRecipients);
         }
         attachmentDirs = attachmentDirs == null ? List.of() : List.copyOf(attachmentDirs);
         clock = clock == null ? Clock.systemDefaultZone() : clock;
@@ -40,11 +34,19 @@ public record IntakeSettings(String aliasDomain, long maxSizeBytes, List<Path> a
 
     /** The default recipient limit. */
     public IntakeSettings(String aliasDomain, long maxSizeBytes, List<Path> attachmentDirs, Clock clock) {
-        this(aliasDomain, maxSizeBytes, attachmentDirs, clock, DEFAULT_MAX_RECIPIENTS);
+        this(aliasDomain, maxSizeBytes, attachmentDirs, clock, RelayKeys.INTAKE_MAX_RECIPIENTS.defaultValue());
     }
 
-    /** Default size limit, no attachments by path, system clock. */
+    /** The default limits, no attachments by path, system clock. */
     public static IntakeSettings defaults(String aliasDomain) {
-        return new IntakeSettings(aliasDomain, DEFAULT_MAX_SIZE_BYTES, List.of(), Clock.systemDefaultZone());
+        return new IntakeSettings(aliasDomain, RelayKeys.INTAKE_MAX_SIZE.defaultValue(), List.of(),
+                Clock.systemDefaultZone());
+    }
+
+    /** What {@code relay.alias-domain} and {@code relay.intake.*} say. */
+    public static IntakeSettings from(RelaySettings settings, Clock clock) {
+        return new IntakeSettings(settings.aliasDomain(), settings.get(RelayKeys.INTAKE_MAX_SIZE),
+                settings.optional(RelayKeys.INTAKE_ATTACHMENT_DIRS).orElse(List.of()).stream().map(Path::of).toList(),
+                clock, settings.get(RelayKeys.INTAKE_MAX_RECIPIENTS));
     }
 }

@@ -1,5 +1,6 @@
 package dev.oauthsmtprelay.intake.parse;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 
 /** Checks shared by every input format, so each rule has one wording. */
@@ -22,7 +23,7 @@ final class MessageLimits {
     static void requireWithinSize(long size, long maxSizeBytes) throws InvalidMessageException {
         if (size > maxSizeBytes) {
             throw new InvalidMessageException("message too large: " + size + " bytes, the limit is " + maxSizeBytes
-                    + " bytes; send fewer or smaller attachments, or raise " + IntakeSettings.MAX_SIZE_KEY
+                    + " bytes; send fewer or smaller attachments, or raise " + RelayKeys.INTAKE_MAX_SIZE
                     + " if the mail provider accepts larger messages");
         }
     }
@@ -31,7 +32,7 @@ final class MessageLimits {
         if (count > maxRecipients) {
             throw new InvalidMessageException("too many recipients: " + count + ", the limit is " + maxRecipients
                     + "; split the message into several, use a distribution list, or raise "
-                    + IntakeSettings.MAX_RECIPIENTS_KEY + " if the mail provider accepts more");
+                    + RelayKeys.INTAKE_MAX_RECIPIENTS + " if the mail provider accepts more");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake.spool;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Bounds how many bytes of spool files the intake threads hold at once. Reading, checking and queueing a file in
  * memory keeps up to four copies of it, so eight threads taking several 20 MB files together need more heap than the
@@ -9,8 +11,6 @@ package dev.oauthsmtprelay.intake.spool;
  * nothing else is in flight, so it can never wait forever.
  */
 public final class BytesInFlight {
-
-    public static final String KEY = "relay.spool.max-bytes-in-flight";
 
     /** An eighth of the maximum heap (32 MB with -Xmx256m): four copies of that fill half of it. */
     public static long defaultLimit() {
@@ -22,7 +22,8 @@ public final class BytesInFlight {
 
     public BytesInFlight(long limit) {
         if (limit <= 0) {
-            throw new IllegalArgumentException(KEY + " must be a positive number of bytes, got " + limit);
+            throw new IllegalArgumentException(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT + " must be a positive number of bytes, "
+                    + "got " + limit);
         }
         this.limit = limit;
     }

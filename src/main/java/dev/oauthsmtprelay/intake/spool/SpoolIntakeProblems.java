@@ -29,8 +29,6 @@ import dev.oauthsmtprelay.queue.BrokerDisk;
 public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrategy implements ExceptionHandler {
 
     public static final String BEAN = "relaySpoolProblems";
-    public static final String WARNING_INTERVAL_KEY = "relay.spool.warning-interval";
-    public static final Duration DEFAULT_WARNING_INTERVAL = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger("dev.oauthsmtprelay.intake.spool");
 
     private final Path spoolDir;

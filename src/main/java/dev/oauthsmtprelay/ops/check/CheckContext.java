@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
@@ -34,12 +35,12 @@ public final class CheckContext {
         this.settings = settings;
         this.clock = clock;
         this.credentials = new Attempt<>(() -> new CredentialsFileReader(
-                settings.bool(CredentialsFileReader.STRICT_PERMISSIONS_KEY, false))
+                settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS))
                 .read(settings.credentialsFile(), settings.aliasDomain()));
         this.senders = new Attempt<>(() -> SenderResolver.from(settings));
-        this.smtp = new Attempt<>(() -> SmtpSettings.from(settings, settings.value("relay.smtp.host")
+        this.smtp = new Attempt<>(() -> SmtpSettings.from(settings, settings.optional(RelayKeys.SMTP_HOST)
                 .orElseGet(() -> credentials.get().orElseThrow(() -> new IllegalStateException(
-                        "relay.smtp.host is not set and the credentials file cannot be read to choose the "
+                        RelayKeys.SMTP_HOST + " is not set and the credentials file cannot be read to choose the "
                                 + "provider's hub")).credentials().provider().defaultSmtpHost())));
         this.tokens = new Attempt<>(() -> TokenServiceFactory.create(settings,
                 credentials.get().orElseThrow().credentials(), clock));

@@ -13,6 +13,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Compares the local clock with the token server's {@code Date} header. Signed JWT grants carry
  * issue and expiry times, so a skewed clock makes the provider refuse them with a misleading error.
@@ -31,7 +33,7 @@ final class ClockCheck implements RelayCheck {
         }
         Instant serverTime;
         try {
-            serverTime = serverTime(endpoint.get(), context.settings().tokenTimeout());
+            serverTime = serverTime(endpoint.get(), context.settings().get(RelayKeys.TOKEN_TIMEOUT));
         } catch (IOException | DateTimeParseException e) {
             return List.of(CheckResult.warn(SUBJECT, "could not read the time of " + endpoint.get() + " ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", "Make sure this machine can reach "

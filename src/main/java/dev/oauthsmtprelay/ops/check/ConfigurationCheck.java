@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.Key;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SendingLimitReplies;
-import dev.oauthsmtprelay.delivery.smtp.SmtpPoolSettings;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
 import dev.oauthsmtprelay.delivery.smtp.TlsMode;
 
@@ -22,20 +24,20 @@ final class ConfigurationCheck implements RelayCheck {
     public List<CheckResult> run(CheckContext context) {
         RelaySettings settings = context.settings();
         List<CheckResult> results = new ArrayList<>();
-        for (String key : List.of("relay.alias-domain", "relay.credentials")) {
-            if (settings.value(key).isEmpty()) {
+        for (Key<?> key : List.of(RelayKeys.ALIAS_DOMAIN, RelayKeys.CREDENTIALS)) {
+            if (settings.text(key).isEmpty()) {
                 results.add(CheckResult.fail("configuration " + key, "not set",
                         "Add " + key + "=... to the file given with --config (or set -D" + key + "=... or the "
-                                + "environment variable " + RelaySettings.environmentName(key) + ")."));
+                                + "environment variable " + key.environmentVariable() + ")."));
             }
         }
         if (!settings.credentialsEnabled()) {
-            results.add(CheckResult.warn("configuration relay.credentials.enabled", "false: no token is requested "
-                    + "and nothing can be delivered", "Set relay.credentials.enabled=true once the credentials "
-                    + "file is in place."));
+            results.add(CheckResult.warn("configuration " + RelayKeys.CREDENTIALS_ENABLED, "false: no token is "
+                    + "requested and nothing can be delivered", "Set " + RelayKeys.CREDENTIALS_ENABLED + "=true once "
+                    + "the credentials file is in place."));
         }
         results.add(smtp(context));
-        if (settings.value("relay.alias-domain").isPresent()) {
+        if (settings.text(RelayKeys.ALIAS_DOMAIN).isPresent()) {
             results.add(senders(context));
         }
         connectionsPerMailbox(context).ifPresent(results::add);
@@ -48,19 +50,18 @@ final class ConfigurationCheck implements RelayCheck {
             return Optional.empty();
         }
         int limit = SendingLimitReplies.MICROSOFT_MAX_CONNECTIONS;
-        String raw = context.settings().value(SmtpPoolSettings.MAX_PER_MAILBOX_KEY).orElse(String.valueOf(limit));
         int configured;
         try {
-            configured = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
+            configured = context.settings().get(RelayKeys.SMTP_POOL_MAX_PER_MAILBOX);
+        } catch (ConfigurationException e) {
             return Optional.empty(); // the relay refuses to start with the key's own message
         }
-        String name = "configuration " + SmtpPoolSettings.MAX_PER_MAILBOX_KEY;
+        String name = "configuration " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX;
         if (configured > limit) {
             return Optional.of(CheckResult.warn(name, configured + ", but Microsoft 365 allows " + limit
                     + " connections per mailbox at a time and refuses messages on all of them beyond that "
                     + "(432 4.3.2 Concurrent connections limit exceeded)", "Set "
-                    + SmtpPoolSettings.MAX_PER_MAILBOX_KEY + "=" + limit + " or less, divided by the number of relay "
+                    + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + "=" + limit + " or less, divided by the number of relay "
                     + "instances sending as the same mailboxes."));
         }
         return Optional.of(CheckResult.pass(name, configured + " (Microsoft 365 allows " + limit + ")"));
@@ -89,13 +90,13 @@ final class ConfigurationCheck implements RelayCheck {
     private static CheckResult senders(CheckContext context) {
         if (context.senders().error().isPresent()) {
             return CheckResult.fail("configuration senders", context.senders().error().get().getMessage(),
-                    "Correct " + SenderResolver.DEFAULT_SENDER_KEY + " or the " + SenderResolver.USERS_KEY
+                    "Correct " + RelayKeys.DEFAULT_SENDER + " or the " + RelayKeys.USERS
                             + " file as described above.");
         }
         SenderResolver resolver = context.senders().get().orElseThrow();
         String detail = "alias domain " + resolver.aliasDomain() + ", "
                 + resolver.users().file().map(f -> resolver.users().size() + " mapping(s) in " + f)
-                        .orElse("no " + SenderResolver.USERS_KEY + " file")
+                        .orElse("no " + RelayKeys.USERS + " file")
                 + ", default sender " + resolver.defaultSender().orElse("(not set)");
         return CheckResult.pass("configuration senders", detail);
     }

@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.ops.check;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.credentials.InvalidCredentialsException;
@@ -12,8 +13,8 @@ final class CredentialsFileCheck implements RelayCheck {
 
     @Override
     public List<CheckResult> run(CheckContext context) {
-        if (context.settings().value("relay.credentials").isEmpty()
-                || context.settings().value("relay.alias-domain").isEmpty()) {
+        if (context.settings().text(RelayKeys.CREDENTIALS).isEmpty()
+                || context.settings().text(RelayKeys.ALIAS_DOMAIN).isEmpty()) {
             return List.of(); // reported by the configuration check
         }
         String subject = "credentials " + context.settings().credentialsFile();

@@ -6,6 +6,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.intake.jms.JmsIntakeSettings;
 
 /**
@@ -33,7 +34,7 @@ public final class JmsIntakeHealthCheck extends ReadinessCheck {
                 ConnectionFactory.class);
         if (factory == null) {
             builder.down().message("No JMS connection factory named " + factoryBean + " in the registry; bind one "
-                    + "with camel.beans." + factoryBean + "=... or correct " + JmsIntakeSettings.CONNECTION_FACTORY
+                    + "with camel.beans." + factoryBean + "=... or correct " + RelayKeys.JMS_CONNECTION_FACTORY
                     + ".");
             return;
         }
@@ -42,8 +43,8 @@ public final class JmsIntakeHealthCheck extends ReadinessCheck {
         } catch (Exception e) {
             builder.down().message("Cannot connect to the JMS intake broker " + broker + ": " + e.getMessage()
                     + ". Messages on " + String.join(", ", settings.queues()) + " wait there until it is reachable; "
-                    + "check that it runs and " + JmsIntakeSettings.URL + ", " + JmsIntakeSettings.USER + " and "
-                    + JmsIntakeSettings.PASSWORD + ".");
+                    + "check that it runs and " + RelayKeys.JMS_URL + ", " + RelayKeys.JMS_USER + " and "
+                    + RelayKeys.JMS_PASSWORD + ".");
         }
     }
 

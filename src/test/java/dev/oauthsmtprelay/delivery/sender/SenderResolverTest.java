@@ -135,7 +135,7 @@ class SenderResolverTest {
             RelayConfigLocations.apply(context, config);
             context.build();
 
-            SenderResolver resolver = SenderResolver.from(new RelaySettings(context));
+            SenderResolver resolver = SenderResolver.from(RelaySettings.of(context));
 
             assertThat(resolver.mailboxFor("qsysopr@ibmi.local")).contains("operator@example.com");
             assertThat(resolver.mailboxFor("joblog@ibmi.local")).contains("relay@example.com");
@@ -151,7 +151,7 @@ class SenderResolverTest {
             RelayConfigLocations.apply(context, config);
             context.build();
 
-            SenderResolver resolver = SenderResolver.from(new RelaySettings(context));
+            SenderResolver resolver = SenderResolver.from(RelaySettings.of(context));
 
             assertThat(resolver.users().isEmpty()).isTrue();
             assertThat(resolver.mailboxFor("a@example.com")).contains("a@example.com");

@@ -30,7 +30,7 @@ class JmsIntakeSettingsTest {
     private RelaySettings settings(RelayConfigFile file) {
         RelayConfigLocations.apply(context, file.writeTo(dir.resolve("relay.properties")));
         context.build();
-        return new RelaySettings(context);
+        return RelaySettings.of(context);
     }
 
     @Test

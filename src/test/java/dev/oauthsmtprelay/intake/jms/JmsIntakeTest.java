@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.DeadLetterSummary;
 import dev.oauthsmtprelay.fixtures.FreePort;
@@ -140,7 +141,7 @@ class JmsIntakeTest {
         send(map);
         send(session.createTextMessage("{\"from\":\"ops@example.com\""));
 
-        List<Message> rejected = receiveAll(JmsIntakeSettings.DEFAULT_DEAD_LETTER_QUEUE, 3);
+        List<Message> rejected = receiveAll(RelayKeys.JMS_DEAD_LETTER_QUEUE.defaultValue(), 3);
         assertThat(rejected).hasSize(3);
         Message text = only(rejected, m -> m instanceof TextMessage t && t.getText().contains("Subject: x"));
         assertThat(text.getStringProperty("OrderNumber")).as("the sender's properties are kept").isEqualTo("4711");

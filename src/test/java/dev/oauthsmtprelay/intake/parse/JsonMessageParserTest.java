@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 import dev.oauthsmtprelay.message.RelayMessage;
 
@@ -182,7 +183,7 @@ class JsonMessageParserTest {
         String traversal = allowedDir + "/../../../../../etc/passwd";
 
         assertRejected(attachmentByPath(traversal), "attachment path not allowed", "outside the allowed attachment directories",
-                allowedDir.toString(), IntakeSettings.ATTACHMENT_DIRS_KEY);
+                allowedDir.toString(), RelayKeys.INTAKE_ATTACHMENT_DIRS.name());
     }
 
     @Test
@@ -226,7 +227,7 @@ class JsonMessageParserTest {
         assertThatThrownBy(() -> parserWith(1_000_000, List.of()).parse(attachmentByPath(file.toString())))
                 .isInstanceOf(InvalidMessageException.class)
                 .hasMessageContaining("attachments by path are disabled")
-                .hasMessageContaining(IntakeSettings.ATTACHMENT_DIRS_KEY);
+                .hasMessageContaining(RelayKeys.INTAKE_ATTACHMENT_DIRS.name());
     }
 
     @Test

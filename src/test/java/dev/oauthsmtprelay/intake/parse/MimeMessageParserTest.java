@@ -19,6 +19,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.Test;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.Envelope;
 import dev.oauthsmtprelay.message.EnvelopeOverride;
 import dev.oauthsmtprelay.message.InvalidMessageException;
@@ -386,7 +387,7 @@ class MimeMessageParserTest {
         assertThatThrownBy(() -> small.parse(input))
                 .isInstanceOf(InvalidMessageException.class)
                 .hasMessageContaining("message too large: " + input.length + " bytes, the limit is 100 bytes")
-                .hasMessageContaining(IntakeSettings.MAX_SIZE_KEY);
+                .hasMessageContaining(RelayKeys.INTAKE_MAX_SIZE.name());
     }
 
     @Test

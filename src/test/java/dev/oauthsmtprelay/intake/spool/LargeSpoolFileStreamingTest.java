@@ -34,11 +34,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.app.RelayRoutes;
-import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.fixtures.CapturedLog;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
-import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -62,7 +61,7 @@ class LargeSpoolFileStreamingTest {
     @Test
     void should_relay_a_large_spool_file_byte_for_byte_through_the_streaming_producer() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
-        RelayHarness relay = bed.harness(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.harness(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         List<Sent> sent = sendsOf(relay.start());
         byte[] large = message(LARGE, "From: billing@example.com", "To: customer@example.net", "Subject: large",
                 "Date: Fri, 27 Nov 2026 10:00:00 +0000", "Message-ID: <large@example.com>");
@@ -82,7 +81,7 @@ class LargeSpoolFileStreamingTest {
     @Test
     void should_remove_bcc_and_add_message_id_and_date_to_a_large_spool_file() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         byte[] large = message(LARGE, "From: billing@example.com", "To: customer@example.net",
                 "Bcc: archive@example.net", "Subject: rewritten");
 
@@ -102,8 +101,8 @@ class LargeSpoolFileStreamingTest {
     @Test
     void should_move_invalid_large_spool_files_to_error_with_their_reason() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD,
-                IntakeSettings.MAX_RECIPIENTS_KEY, 3, IntakeSettings.MAX_SIZE_KEY, 2 * LARGE));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD,
+                RelayKeys.INTAKE_MAX_RECIPIENTS.name(), 3, RelayKeys.INTAKE_MAX_SIZE.name(), 2 * LARGE));
 
         drop(relay, "nested.eml", nestedTooDeep());
         drop(relay, "crowded.eml", message(LARGE, "From: billing@example.com",
@@ -124,7 +123,7 @@ class LargeSpoolFileStreamingTest {
             throws Exception {
         CapturedLog log = bed.closeAfter(CapturedLog.attach());
         XOAuth2SmtpHub hub = bed.hub();
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         // Artemis writes each large message to a file of its own in this directory; a plain file in its place makes
         // the send fail on the broker, which then stops itself as after any I/O error on its storage.
         Path largeMessages = dir.resolve("data").resolve("broker").resolve("large-messages");
@@ -158,7 +157,7 @@ class LargeSpoolFileStreamingTest {
     @Test
     void should_put_the_same_jms_properties_on_a_streamed_message_as_on_one_from_memory() throws Exception {
         bed.hub();
-        RelayHarness relay = bed.relay(dir, Map.of(QueuedBodyFiles.THRESHOLD_KEY, THRESHOLD));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.DELIVERY_STREAM_THRESHOLD.name(), THRESHOLD));
         relay.context().getRouteController().stopRoute(RelayRoutes.DELIVERY);
         byte[] small = message(10 * 1024, "From: billing@example.com", "To: customer@example.net",
                 "Date: Fri, 27 Nov 2026 10:00:00 +0000", "Message-ID: <small@example.com>");
