@@ -64,7 +64,9 @@ class RelayCliProcessTest {
     void should_deliver_the_welcome_message_and_a_dropped_file_in_the_demo_sandbox() throws Exception {
         Path demo = dir.resolve("demo");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RelayCli.class.getName(), "demo", "--dir", demo.toString())
+                // the demo's listener on a free port: port 2525 may be taken by another build on the machine
+                "-Drelay.listener.port=0", "-cp", System.getProperty("java.class.path"), RelayCli.class.getName(),
+                "demo", "--dir", demo.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile()).start();
         try {
             Path received = demo.resolve("received");
