@@ -122,6 +122,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         RelayParts parts = OperationsSetup.install(context, environment, broker, gate, deadLetterStore, metrics,
                 jmsIntake.isPresent(), clock);
         beans.bind(RelayParts.BEAN, parts);
+        SmtpListenerSetup.install(context, settings, parser, clock);
 
         RelayRoutes.load(context, settings.optional(RelayKeys.ROUTES_DIR).orElse(null));
         RelayRoutes.addSpoolIntake(context, settings.value("relay.spool.archive-dir").map(Path::of).orElse(null));

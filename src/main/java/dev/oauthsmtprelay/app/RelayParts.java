@@ -9,8 +9,19 @@ package dev.oauthsmtprelay.app;
  * @param retention    {@code relay.retention.cron} is not empty
  * @param digest       {@code relay.digest.cron} and {@code relay.admin-address} are set
  * @param dsn          {@code relay.dsn.enabled=true}
+ * @param smtpListener {@code relay.listener.enabled=true}
  */
-public record RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn) {
+public record RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn,
+                         boolean smtpListener) {
 
     public static final String BEAN = "relayParts";
+
+    /** Without the SMTP listener; {@link SmtpListenerSetup} switches it on. */
+    public RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn) {
+        this(jmsIntake, httpEndpoint, retention, digest, dsn, false);
+    }
+
+    RelayParts withSmtpListener(boolean on) {
+        return new RelayParts(jmsIntake, httpEndpoint, retention, digest, dsn, on);
+    }
 }

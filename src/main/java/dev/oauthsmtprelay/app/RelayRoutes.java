@@ -25,12 +25,13 @@ import dev.oauthsmtprelay.config.RelayKeys;
 public final class RelayRoutes {
 
     /** In reading order: the stages, then their error handling. */
-    public static final List<String> FILES = List.of("spool-intake.yaml", "jms-intake.yaml", "delivery.yaml",
-            "dead-letters.yaml", "scheduled-jobs.yaml", "operations.yaml",
-            "spool-intake-errors.yaml", "jms-intake-errors.yaml", "delivery-errors.yaml");
+    public static final List<String> FILES = List.of("spool-intake.yaml", "jms-intake.yaml", "smtp-intake.yaml",
+            "delivery.yaml", "dead-letters.yaml", "scheduled-jobs.yaml", "operations.yaml",
+            "spool-intake-errors.yaml", "jms-intake-errors.yaml", "smtp-intake-errors.yaml", "delivery-errors.yaml");
 
     public static final String SPOOL_INTAKE = "relay-spool-intake";
     public static final String JMS_INTAKE_PREFIX = "relay-jms-intake-";
+    public static final String SMTP_INTAKE = "relay-smtp-intake";
     public static final String DELIVERY = "relay-delivery";
     public static final String DEAD_LETTER = "relay-dead-letter";
     public static final String RETENTION = "relay-retention";

@@ -109,6 +109,49 @@ public final class RelayKeys {
             integer(1, Integer.MAX_VALUE).hint("Set the consumers per queue, e.g. 4."), "4",
             "Consumers per intake queue.");
 
+    // SMTP listener
+    public static final Key<Boolean> LISTENER_ENABLED = key("relay.listener.enabled", Stage.LISTENER, BOOL, "false",
+            "true = run the SMTP listener for LAN clients (IBM i CHGSMTPA, printers, applications).");
+    public static final Key<String> LISTENER_HOST = key("relay.listener.host", Stage.LISTENER, STRING, "127.0.0.1",
+            "Address the listener binds to; 0.0.0.0 for every interface (then set the allowed networks).");
+    public static final Key<Integer> LISTENER_PORT = key("relay.listener.port", Stage.LISTENER, integer(0, 65535),
+            "2525", "TCP port of the listener; 0 = any free port.");
+    public static final Key<String> LISTENER_HOST_NAME = key("relay.listener.hostname", Stage.LISTENER, STRING, null,
+            "Name in the greeting and the Received: header; unset = this machine's name.");
+    public static final Key<String> LISTENER_ALLOWED_NETWORKS = key("relay.listener.allowed-networks",
+            Stage.LISTENER, STRING, "127.0.0.0/8,::1/128",
+            "Comma-separated CIDR blocks of the clients that may connect; others get 554 naming this key.");
+    public static final Key<String> LISTENER_ALLOWED_SENDERS = key("relay.listener.allowed-senders", Stage.LISTENER,
+            STRING, null, "Patterns for MAIL FROM and From (*@example.com, qsysopr@*); unset = the alias domain "
+                    + "and the local senders of relay.users.");
+    public static final Key<Integer> LISTENER_MAX_MESSAGE_SIZE = key("relay.listener.max-message-size",
+            Stage.LISTENER, integer(1, Integer.MAX_VALUE - 1), null,
+            "Largest message in bytes, advertised as SIZE (552 above it); unset = relay.intake.max-size.");
+    public static final Key<Integer> LISTENER_MAX_CONNECTIONS = key("relay.listener.max-connections",
+            Stage.LISTENER, integer(1, 100_000), "100", "Open connections in total; more get 421.");
+    public static final Key<Integer> LISTENER_MAX_CONNECTIONS_PER_CLIENT = key(
+            "relay.listener.max-connections-per-client", Stage.LISTENER, integer(1, 100_000), "20",
+            "Open connections from one client address; more get 421.");
+    public static final Key<Duration> LISTENER_COMMAND_TIMEOUT = key("relay.listener.command-timeout",
+            Stage.LISTENER, DURATION, "5m", "Longest wait for one command line (RFC 5321: at least 5 minutes).");
+    public static final Key<Duration> LISTENER_DATA_TIMEOUT = key("relay.listener.data-timeout", Stage.LISTENER,
+            DURATION, "10m", "Longest time for the whole DATA section.");
+    public static final Key<String> LISTENER_TLS = key("relay.listener.tls", Stage.LISTENER, STRING, "none",
+            "none, starttls (offered) or required (no MAIL before STARTTLS); needs the certificate and key.");
+    public static final Key<Path> LISTENER_TLS_CERTIFICATE = key("relay.listener.tls.certificate", Stage.LISTENER,
+            PATH, null, "PEM file: the listener's certificate, then its intermediates.");
+    public static final Key<Path> LISTENER_TLS_KEY = key("relay.listener.tls.key", Stage.LISTENER, PATH, null,
+            "PEM file: its unencrypted PKCS#8 private key; readable by the relay's user only.");
+    public static final Key<List<String>> LISTENER_TLS_PROTOCOLS = key("relay.listener.tls.protocols",
+            Stage.LISTENER, LIST, "TLSv1.3,TLSv1.2",
+            "TLS versions spoken; adding TLSv1.1,TLSv1 admits old printers with broken protocols.");
+    public static final Key<String> LISTENER_AUTH = key("relay.listener.auth", Stage.LISTENER, STRING, "none",
+            "none, optional or required: AUTH PLAIN and LOGIN, only after STARTTLS.");
+    public static final Key<Path> LISTENER_USERS = key("relay.listener.users", Stage.LISTENER, PATH,
+            "{{relay.data.dir}}/listener-users", "The listener's users (PBKDF2 hashes), managed with listener-user.");
+    public static final Key<Integer> LISTENER_MAX_LOGIN_FAILURES = key("relay.listener.auth.max-failures",
+            Stage.LISTENER, integer(1, 1000), "3", "Failed logins on one connection before it is closed.");
+
     // Queue
     public static final Key<String> BROKER_URL = key("relay.broker.url", Stage.QUEUE, STRING, null,
             "An external ActiveMQ Artemis broker (tcp://host:61616) shared by several relays; unset = embedded.");

@@ -10,6 +10,7 @@ public enum Stage {
     SPOOL("Spool intake"),
     MESSAGES("Message checks"),
     JMS("JMS intake"),
+    LISTENER("SMTP listener"),
     QUEUE("Queue"),
     SENDER("Sender mailbox"),
     SMTP("SMTP hub"),

@@ -186,7 +186,8 @@ public final class DemoSandbox implements AutoCloseable {
                     + "relay.smtp.trust-store=" + escape(base.resolve(TRUST_STORE_FILE)) + "\n"
                     + "relay.data.dir=" + escape(base.resolve(DATA_DIR)) + "\n"
                     + "relay.spool.dir=" + escape(base.resolve(SPOOL_DIR)) + "\n"
-                    + "relay.default-sender=" + DEFAULT_SENDER + "\n";
+                    + "relay.default-sender=" + DEFAULT_SENDER + "\n"
+                    + "relay.listener.enabled=true\n";
             writeAtomically(configFile(), properties, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo files into " + workDir + " (" + e + ")", e);
@@ -366,6 +367,9 @@ public final class DemoSandbox implements AutoCloseable {
                 + "Send a message by copying one into the spool directory, for example:\n"
                 + "  cp config/demo-message.eml " + spoolDir() + "/\n"
                 + "  cp config/demo-message.json " + spoolDir() + "/\n"
+                + "or send one to the SMTP listener on 127.0.0.1:2525:\n"
+                + "  curl smtp://127.0.0.1:2525 --mail-from qsysopr@demo.example --mail-rcpt someone@demo.example"
+                + " --upload-file config/demo-message.eml\n"
                 + "Delivered messages appear in " + receivedDir() + "/. Press Ctrl+C to stop.\n";
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.fixtures.CapturedLog;
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
@@ -85,7 +86,7 @@ class RouteFilesTest {
                             parameters:
                               tempFileName: ".${file:name}.tmp"
                 """.formatted(scanner.toAbsolutePath()));
-        RelayHarness relay = bed.relay(dir, Map.of(RelayRoutes.ROUTES_DIR_KEY, routes.toString()));
+        RelayHarness relay = bed.relay(dir, Map.of(RelayKeys.ROUTES_DIR.name(), routes.toString()));
 
         Files.writeString(scanner.resolve("scan.eml"),
                 "From: scanner@example.com\r\nTo: office@example.net\r\nSubject: scan\r\n\r\npage 1\r\n");
@@ -98,14 +99,14 @@ class RouteFilesTest {
     void should_not_start_when_an_operators_route_file_does_not_load_and_name_the_file() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("my-routes"));
         Files.writeString(routes.resolve("broken.yaml"), "- route:\n    id: broken\n    from:\n      nosuch: x\n");
-        RelayHarness relay = bed.harness(dir, Map.of(RelayRoutes.ROUTES_DIR_KEY, routes.toString()));
+        RelayHarness relay = bed.harness(dir, Map.of(RelayKeys.ROUTES_DIR.name(), routes.toString()));
 
         assertThatThrownBy(relay::start).hasStackTraceContaining("broken.yaml");
     }
 
     @Test
     void should_not_start_when_relay_routes_dir_is_not_a_directory() {
-        RelayHarness relay = bed.harness(dir, Map.of(RelayRoutes.ROUTES_DIR_KEY, dir.resolve("missing").toString()));
+        RelayHarness relay = bed.harness(dir, Map.of(RelayKeys.ROUTES_DIR.name(), dir.resolve("missing").toString()));
 
         assertThatThrownBy(relay::start).hasStackTraceContaining("relay.routes.dir")
                 .hasStackTraceContaining("is not a directory");

@@ -114,7 +114,7 @@ class DemoSandboxTest {
             Path base = workDir.toAbsolutePath().normalize();
             assertThat(config).containsOnlyKeys("relay.credentials", "relay.alias-domain", "relay.smtp.host",
                     "relay.smtp.port", "relay.smtp.tls", "relay.smtp.trust-store", "relay.data.dir",
-                    "relay.spool.dir", "relay.default-sender");
+                    "relay.spool.dir", "relay.default-sender", "relay.listener.enabled");
             assertThat(config.getProperty("relay.credentials")).isEqualTo(base.resolve("credentials.json").toString());
             assertThat(config.getProperty("relay.alias-domain")).isEqualTo("demo.example");
             assertThat(config.getProperty("relay.smtp.host")).isEqualTo("localhost");

@@ -88,6 +88,11 @@ public final class RelayMetrics {
         Gauge.builder(name, source).description(description).register(registry);
     }
 
+    /** A gauge of a family told apart by its {@code reason} tag. */
+    public void gauge(String name, String description, String reason, Supplier<Number> source) {
+        Gauge.builder(name, source).description(description).tag("reason", reason).register(registry);
+    }
+
     /** Everything in the Prometheus text format (version 0.0.4). */
     public String scrape() {
         return registry.scrape();

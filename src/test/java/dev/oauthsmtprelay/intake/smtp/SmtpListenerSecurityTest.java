@@ -1,0 +1,138 @@
+package dev.oauthsmtprelay.intake.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
+import dev.oauthsmtprelay.queue.RelayBroker;
+import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
+
+/** Who may relay (networks, TLS, AUTH) and the 451 that keeps a message with the client while the queue is down. */
+class SmtpListenerSecurityTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final RelayTestBed bed = new RelayTestBed();
+
+    @Test
+    void a_client_outside_the_allowed_networks_is_refused_with_554_naming_the_key() throws Exception {
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0",
+                "relay.listener.allowed-networks", "10.0.0.0/8, fd00::/8"));
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            assertThat(smtp.reply()).startsWith("554 5.7.1").contains("relay.listener.allowed-networks");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void a_queue_that_cannot_take_the_message_answers_451_and_queues_nothing() throws Exception {
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0"));
+        relay.context().hasService(RelayBroker.class).stop();
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            assertThat(smtp.envelope("billing@example.com", "a@example.net")).startsWith("250");
+            smtp.command("DATA");
+            assertThat(smtp.command("From: billing@example.com\r\nTo: a@example.net\r\n\r\nx\r\n."))
+                    .startsWith("451 4.3.0");
+        }
+        assertThat(stats(relay).accepted()).isZero();
+        assertThat(stats(relay).refused().get("queue")).isEqualTo(1);
+    }
+
+    @Test
+    void auth_is_taken_only_after_starttls_and_a_user_of_the_file_relays() throws Exception {
+        ListenerCertificate certificate = ListenerCertificate.create(dir, 90);
+        Path users = dir.resolve("listener-users");
+        ListenerUsers.loadOrEmpty(users).with("printer", "s3cret-Pa55".toCharArray()).save(users);
+        XOAuth2SmtpHub hub = bed.hub();
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0",
+                "relay.listener.tls", "required", "relay.listener.tls.certificate", certificate.certificate(),
+                "relay.listener.tls.key", certificate.key(), "relay.listener.auth", "required",
+                "relay.listener.users", users, "relay.listener.auth.max-failures", "2"));
+        int port = port(relay);
+
+        try (RawSmtp smtp = new RawSmtp(port)) {
+            smtp.reply();
+            assertThat(smtp.command("EHLO x")).contains("STARTTLS");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com>")).startsWith("530");
+        }
+        assertThatThrownBy(() -> send(port, "printer", "wrong")).isInstanceOf(AuthenticationFailedException.class);
+        send(port, "printer", "s3cret-Pa55");
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.dataAsString()).contains("with ESMTPSA id");
+    }
+
+    @Test
+    void the_protocols_key_decides_which_tls_versions_the_listener_speaks() throws Exception {
+        ListenerCertificate certificate = ListenerCertificate.create(dir, 90);
+        XOAuth2SmtpHub hub = bed.hub();
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0",
+                "relay.listener.tls", "starttls", "relay.listener.tls.certificate", certificate.certificate(),
+                "relay.listener.tls.key", certificate.key(), "relay.listener.tls.protocols", "TLSv1.3"));
+        Properties props = tlsProps(port(relay));
+        props.put("mail.smtp.ssl.protocols", "TLSv1.2");
+        assertThatThrownBy(() -> Transport.send(message(props))).isInstanceOf(jakarta.mail.MessagingException.class);
+        props.put("mail.smtp.ssl.protocols", "TLSv1.3");
+        Transport.send(message(props));
+        assertThat(hub.awaitMessages(1, WAIT).get(0).dataAsString()).contains("with ESMTPS id");
+    }
+
+    private static void send(int port, String user, String password) throws Exception {
+        Properties props = tlsProps(port);
+        props.put("mail.smtp.auth", "true");
+        Transport.send(message(props), user, password);
+    }
+
+    private static Properties tlsProps(int port) {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(port));
+        props.put("mail.smtp.starttls.enable", "true");
+        props.put("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.ssl.trust", "*");
+        props.put("mail.smtp.ssl.checkserveridentity", "false");
+        props.put("mail.smtp.connectiontimeout", "5000");
+        props.put("mail.smtp.timeout", "5000");
+        return props;
+    }
+
+    private static MimeMessage message(Properties props) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(props));
+        message.setFrom(new InternetAddress("billing@example.com"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("customer@example.net"));
+        message.setSubject("over TLS");
+        message.setText("hello");
+        return message;
+    }
+
+    private static SmtpListener listener(RelayHarness relay) {
+        return (SmtpListener) relay.context().getRegistry().lookupByName("relaySmtpListener");
+    }
+
+    private static int port(RelayHarness relay) {
+        return listener(relay).port();
+    }
+
+    private static ListenerStats stats(RelayHarness relay) {
+        return listener(relay).stats();
+    }
+}
