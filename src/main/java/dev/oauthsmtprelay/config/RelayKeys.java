@@ -122,8 +122,7 @@ public final class RelayKeys {
             Stage.LISTENER, STRING, "127.0.0.0/8,::1/128",
             "Comma-separated CIDR blocks of the clients that may connect; others get 554 naming this key.");
     public static final Key<String> LISTENER_ALLOWED_SENDERS = key("relay.listener.allowed-senders", Stage.LISTENER,
-            STRING, null, "Patterns for MAIL FROM and From (*@example.com, qsysopr@*); unset = the alias domain "
-                    + "and the local senders of relay.users.");
+            STRING, null, "Patterns for MAIL FROM and From (*@example.com, qsysopr@*); unset = alias domain + relay.users.");
     public static final Key<Integer> LISTENER_MAX_MESSAGE_SIZE = key("relay.listener.max-message-size",
             Stage.LISTENER, integer(1, Integer.MAX_VALUE - 1), null,
             "Largest message in bytes, advertised as SIZE (552 above it); unset = relay.intake.max-size.");

@@ -38,7 +38,9 @@ class RelayKeysCoverageTest {
     private static final Set<String> METERS = Set.of("relay.messages.received", "relay.messages.delivered",
             "relay.messages.retried", "relay.messages.dead.lettered", "relay.messages.rejected",
             "relay.token.requests", "relay.token.failures", "relay.delivery.duration", "relay.delivery.paused",
-            "relay.queue.depth", "relay.queue.in.retry", "relay.dead.letters");
+            "relay.queue.depth", "relay.queue.in.retry", "relay.dead.letters", "relay.listener.accepted",
+            "relay.listener.bytes", "relay.listener.connections", "relay.listener.connections.open",
+            "relay.listener.refused");
     /** File names in examples. Queue names are defaults of keys and need no entry. */
     private static final Set<String> FILE_NAMES = Set.of("relay.properties", "relay.sample.properties", "relay.log");
 
