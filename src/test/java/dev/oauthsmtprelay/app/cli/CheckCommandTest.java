@@ -231,8 +231,9 @@ class CheckCommandTest {
             int status = check(config);
 
             assertThat(status).isEqualTo(1);
+            // The Date header has whole seconds, and a loaded machine adds a second or two to the request.
             assertThat(out.toString())
-                    .containsPattern("FAIL  clock: local \\S+, token server \\S+: local clock (599|600|601) s behind")
+                    .containsPattern("FAIL  clock: local \\S+, token server \\S+: local clock (59[5-9]|60[0-5]) s behind")
                     .contains("fix: Synchronise this machine's clock (NTP");
         }
     }
