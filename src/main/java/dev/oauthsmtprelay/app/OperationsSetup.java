@@ -8,6 +8,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
@@ -33,10 +34,6 @@ import dev.oauthsmtprelay.queue.RelayBroker;
  */
 final class OperationsSetup {
 
-    static final String HEALTH_PORT = "relay.health.port";
-    static final String HEALTH_HOST = "relay.health.host";
-    static final String DSN_ENABLED = "relay.dsn.enabled";
-
     private OperationsSetup() {
     }
 
@@ -56,10 +53,10 @@ final class OperationsSetup {
         metrics.gauge("relay.dead.letters", "Dead letters on disk", () -> deadLetters.list().size());
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
 
-        int port = port(settings);
+        int port = settings.get(RelayKeys.HEALTH_PORT);
         if (port > 0) {
             VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
-            http.setBindHost(settings.value(HEALTH_HOST).orElse("127.0.0.1"));
+            http.setBindHost(settings.get(RelayKeys.HEALTH_HOST));
             http.setBindPort(port);
             VertxPlatformHttpServer server = new VertxPlatformHttpServer(http);
             // Our own Vert.x instance: the server closes one it was given when it stops, not one it made itself.
@@ -72,12 +69,12 @@ final class OperationsSetup {
                 environment.tokenService()));
 
         ScheduledJobs jobs = ScheduledJobs.install(context, settings, deadLetters, clock);
-        boolean dsn = settings.bool(DSN_ENABLED, false);
+        boolean dsn = settings.get(RelayKeys.DSN_ENABLED);
         if (dsn) {
             context.getRegistry().bind("relayDeliveryStatusNotifier", new DeliveryStatusNotifier(settings.spoolDir(),
-                    settings.defaultSender().orElseThrow(() -> new ConfigurationException(DSN_ENABLED + "=true needs "
+                    settings.defaultSender().orElseThrow(() -> new ConfigurationException(RelayKeys.DSN_ENABLED + "=true needs "
                             + "relay.default-sender: the mailbox delivery status notifications are sent as. Set it, "
-                            + "or set " + DSN_ENABLED + "=false.")), reportingMta(), clock));
+                            + "or set " + RelayKeys.DSN_ENABLED + "=false.")), reportingMta(), clock));
         }
         return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn);
     }
@@ -87,20 +84,6 @@ final class OperationsSetup {
             return java.net.InetAddress.getLocalHost().getCanonicalHostName();
         } catch (java.io.IOException e) {
             return "localhost";
-        }
-    }
-
-    private static int port(RelaySettings settings) {
-        String raw = settings.value(HEALTH_PORT).orElse("0");
-        try {
-            int port = Integer.parseInt(raw);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("Configuration key '" + HEALTH_PORT + "' must be a TCP port (1-65535), "
-                    + "or 0 to turn the health and metrics endpoint off, but is '" + raw + "'.");
         }
     }
 

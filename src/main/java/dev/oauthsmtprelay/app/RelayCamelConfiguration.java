@@ -1,8 +1,6 @@
 package dev.oauthsmtprelay.app;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 import org.apache.camel.CamelConfiguration;
@@ -106,16 +104,16 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
         beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
         DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, client,
-                settings.duration("relay.delivery.probe-interval", Duration.ofSeconds(30)));
+                settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
-                client.session(), settings.bool("relay.rewrite-from", false),
+                client.session(), settings.get(RelayKeys.REWRITE_FROM),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold)));
         beans.bind("relayDeliveryOutcome", new DeliveryOutcome());
         beans.bind("relayPartialRequeue", new PartialRequeue());
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(
-                settings.duration("relay.delivery.max-age", Duration.ofDays(5)), clock));
+                settings.get(RelayKeys.DELIVERY_MAX_AGE), clock));
 
         // Dead letters, and what operators use.
         beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));
@@ -125,7 +123,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         SmtpListenerSetup.install(context, settings, parser, clock);
 
         RelayRoutes.load(context, settings.optional(RelayKeys.ROUTES_DIR).orElse(null));
-        RelayRoutes.addSpoolIntake(context, settings.value("relay.spool.archive-dir").map(Path::of).orElse(null));
+        RelayRoutes.addSpoolIntake(context, settings.optional(RelayKeys.SPOOL_ARCHIVE_DIR).orElse(null));
         if (jmsIntake.isPresent()) {
             RelayRoutes.addJmsIntake(context, jmsIntake.get().queues());
             RelayHealthChecks.register(context, jmsIntake.get().healthCheck());

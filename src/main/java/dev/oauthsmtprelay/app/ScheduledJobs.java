@@ -1,13 +1,13 @@
 package dev.oauthsmtprelay.app;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 
 import org.apache.camel.CamelContext;
 import org.quartz.CronExpression;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.Key;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.digest.DeadLetterDigest;
@@ -24,24 +24,20 @@ import dev.oauthsmtprelay.deadletter.retention.RetentionJob;
  */
 record ScheduledJobs(boolean retention, boolean digest) {
 
-    static final String RETENTION_CRON = "relay.retention.cron";
-    static final String DIGEST_CRON = "relay.digest.cron";
-    static final String ADMIN_ADDRESS = "relay.admin-address";
-
     static ScheduledJobs install(CamelContext context, RelaySettings settings, DeadLetterStore deadLetters,
                                  Clock clock) {
-        boolean retention = cron(settings, RETENTION_CRON) != null;
+        boolean retention = cron(settings, RelayKeys.RETENTION_CRON) != null;
         if (retention) {
             context.getRegistry().bind("relayRetention", new RetentionJob(deadLetters,
-                    settings.duration("relay.retention.dead-letters", Duration.ofDays(30)),
-                    settings.value("relay.spool.archive-dir").map(Path::of).orElse(null),
-                    settings.duration("relay.retention.archive", Duration.ofDays(7)), clock));
+                    settings.get(RelayKeys.RETENTION_DEAD_LETTERS),
+                    settings.optional(RelayKeys.SPOOL_ARCHIVE_DIR).orElse(null),
+                    settings.get(RelayKeys.RETENTION_ARCHIVE), clock));
         }
-        String admin = settings.value(ADMIN_ADDRESS).orElse(null);
-        boolean digest = admin != null && cron(settings, DIGEST_CRON) != null;
+        String admin = settings.optional(RelayKeys.ADMIN_ADDRESS).orElse(null);
+        boolean digest = admin != null && cron(settings, RelayKeys.DIGEST_CRON) != null;
         if (digest) {
             if (!admin.matches("[^@\\s<>]+@[^@\\s<>]+")) {
-                throw new ConfigurationException("Configuration key '" + ADMIN_ADDRESS + "' must be one mail address "
+                throw new ConfigurationException("Configuration key '" + RelayKeys.ADMIN_ADDRESS + "' must be one mail address "
                         + "(admin@example.com), but is '" + admin + "'.");
             }
             context.getRegistry().bind("relayDeadLetterDigest", new DeadLetterDigest(deadLetters,
@@ -51,8 +47,8 @@ record ScheduledJobs(boolean retention, boolean digest) {
     }
 
     /** The cron expression under {@code key}, null when the key is empty (the job is off). */
-    private static String cron(RelaySettings settings, String key) {
-        String cron = settings.value(key).orElse(null);
+    private static String cron(RelaySettings settings, Key<String> key) {
+        String cron = settings.optional(key).orElse(null);
         if (cron != null && !CronExpression.isValidExpression(cron)) {
             throw new ConfigurationException("Configuration key '" + key + "' is not a Quartz cron expression: '"
                     + cron + "'. Use six fields with seconds first, for example '0 0 3 * * ?' (03:00 every day), "

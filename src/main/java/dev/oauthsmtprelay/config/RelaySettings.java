@@ -1,7 +1,6 @@
 package dev.oauthsmtprelay.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -77,7 +76,8 @@ public final class RelaySettings {
         Matcher placeholder = PLACEHOLDER.matcher(defaultText);
         StringBuilder resolved = new StringBuilder();
         while (placeholder.find()) {
-            Key<?> key = declared(placeholder.group(1));
+            Key<?> key = RelayKeys.named(placeholder.group(1)).orElseThrow(() -> new IllegalStateException(
+                    "a default refers to " + placeholder.group(1) + ", which RelayKeys does not declare"));
             placeholder.appendReplacement(resolved, Matcher.quoteReplacement(text(key).orElse("")));
         }
         placeholder.appendTail(resolved);
@@ -107,32 +107,6 @@ public final class RelaySettings {
 
     public Optional<String> defaultSender() {
         return optional(RelayKeys.DEFAULT_SENDER);
-    }
-
-    /**
-     * @deprecated a string-keyed read left in the wiring being rewritten; use {@link #get(Key)} or
-     *             {@link #optional(Key)}. The key must be in {@link RelayKeys}.
-     */
-    @Deprecated
-    public Optional<String> value(String name) {
-        return properties.resolveProperty(declared(name).name()).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    /** @deprecated as {@link #value(String)}; use {@link #get(Key)} with a {@link ValueType#BOOL} key. */
-    @Deprecated
-    public boolean bool(String name, boolean defaultValue) {
-        return value(name).map(text -> read(declared(name), ValueType.BOOL, text)).orElse(defaultValue);
-    }
-
-    /** @deprecated as {@link #value(String)}; use {@link #get(Key)} with a {@link ValueType#DURATION} key. */
-    @Deprecated
-    public Duration duration(String name, Duration defaultValue) {
-        return value(name).map(text -> read(declared(name), ValueType.DURATION, text)).orElse(defaultValue);
-    }
-
-    private static Key<?> declared(String name) {
-        return RelayKeys.named(name).orElseThrow(() -> new IllegalArgumentException(name
-                + " is not declared in RelayKeys"));
     }
 
     private static <T> T read(Key<T> key, String text) {

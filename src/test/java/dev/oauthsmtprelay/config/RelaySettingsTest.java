@@ -193,15 +193,6 @@ class RelaySettingsTest {
     }
 
     @Test
-    void should_refuse_a_string_key_that_the_table_does_not_declare() {
-        RelaySettings settings = settings(new RelayConfigFile());
-
-        assertThatThrownBy(() -> settings.value("relay.smtp.hots")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("relay.smtp.hots is not declared in RelayKeys");
-        assertThat(settings.value("relay.smtp.tls")).contains("starttls");
-    }
-
-    @Test
     void should_refuse_a_config_file_that_does_not_exist() {
         assertThatThrownBy(() -> RelayConfigLocations.of(dir.resolve("missing.properties")))
                 .hasMessageContaining("missing.properties does not exist or cannot be read");

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.Key;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 
@@ -76,8 +77,8 @@ public record ListenerSettings(boolean enabled, String host, int port, String ho
                         settings.optional(RelayKeys.USERS).orElse(null)));
         int maxSize = settings.optional(RelayKeys.LISTENER_MAX_MESSAGE_SIZE)
                 .orElseGet(() -> (int) Math.min(Integer.MAX_VALUE - 1L, settings.get(RelayKeys.INTAKE_MAX_SIZE)));
-        Tls tls = choice(settings, RelayKeys.LISTENER_TLS.name(), Tls.class);
-        Auth auth = choice(settings, RelayKeys.LISTENER_AUTH.name(), Auth.class);
+        Tls tls = choice(settings, RelayKeys.LISTENER_TLS, Tls.class);
+        Auth auth = choice(settings, RelayKeys.LISTENER_AUTH, Auth.class);
         Optional<Path> certificate = settings.optional(RelayKeys.LISTENER_TLS_CERTIFICATE);
         Optional<Path> key = settings.optional(RelayKeys.LISTENER_TLS_KEY);
         if (tls != Tls.NONE && (certificate.isEmpty() || key.isEmpty())) {
@@ -103,17 +104,14 @@ public record ListenerSettings(boolean enabled, String host, int port, String ho
         return host + ":" + port;
     }
 
-    private static <E extends Enum<E>> E choice(RelaySettings settings, String key, Class<E> type) {
-        Optional<String> raw = settings.value(key);
-        if (raw.isEmpty()) {
-            return type.getEnumConstants()[0];
-        }
+    private static <E extends Enum<E>> E choice(RelaySettings settings, Key<String> key, Class<E> type) {
+        String raw = settings.get(key);
         for (E value : type.getEnumConstants()) {
-            if (value.name().equalsIgnoreCase(raw.get())) {
+            if (value.name().equalsIgnoreCase(raw)) {
                 return value;
             }
         }
-        throw new ConfigurationException(key + "=" + raw.get() + " is not one of " + Arrays.stream(type.getEnumConstants())
+        throw new ConfigurationException(key + "=" + raw + " is not one of " + Arrays.stream(type.getEnumConstants())
                 .map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
     }
 
