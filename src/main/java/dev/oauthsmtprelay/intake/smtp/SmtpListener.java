@@ -85,7 +85,9 @@ public final class SmtpListener {
                 .insertReceivedHeaders(false);
         if (tls != null) {
             builder.enableTLS().startTlsSocketFactory(socket -> ListenerTls.wrap(tls, socket, settings.tlsProtocols()));
-            if (settings.tls() == ListenerSettings.Tls.REQUIRED) {
+            // With AUTH required, no mail goes without a login and no login without TLS: requiring TLS also keeps
+            // SubEthaSMTP from offering AUTH before STARTTLS, where a client would send its password in the clear.
+            if (settings.tls() == ListenerSettings.Tls.REQUIRED || settings.auth() == ListenerSettings.Auth.REQUIRED) {
                 builder.requireTLS();
             }
         }
