@@ -39,7 +39,8 @@ final class OperationsSetup {
 
     /** @return the optional parts switched on, for the route files' preconditions */
     static RelayParts install(CamelContext context, RelayEnvironment environment, RelayBroker broker, DeliveryGate gate,
-            DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, Clock clock) throws Exception {
+            DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, boolean smtpListener,
+            Clock clock) throws Exception {
         RelaySettings settings = environment.settings();
         RelayHealthChecks.register(context, new BrokerHealthCheck(broker),
                 new CredentialsHealthCheck(environment.credentials().credentials(), settings.credentialsEnabled()),
@@ -76,7 +77,7 @@ final class OperationsSetup {
                             + "relay.default-sender: the mailbox delivery status notifications are sent as. Set it, "
                             + "or set " + RelayKeys.DSN_ENABLED + "=false.")), reportingMta(), clock));
         }
-        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn);
+        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener);
     }
 
     private static String reportingMta() {

@@ -115,12 +115,13 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(
                 settings.get(RelayKeys.DELIVERY_MAX_AGE), clock));
 
+        // Intake over SMTP, when configured.
+        boolean smtpListener = SmtpListenerSetup.install(context, settings, parser, clock).isPresent();
+
         // Dead letters, and what operators use.
         beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));
-        RelayParts parts = OperationsSetup.install(context, environment, broker, gate, deadLetterStore, metrics,
-                jmsIntake.isPresent(), clock);
-        beans.bind(RelayParts.BEAN, parts);
-        SmtpListenerSetup.install(context, settings, parser, clock);
+        beans.bind(RelayParts.BEAN, OperationsSetup.install(context, environment, broker, gate, deadLetterStore,
+                metrics, jmsIntake.isPresent(), smtpListener, clock));
 
         RelayRoutes.load(context, settings.optional(RelayKeys.ROUTES_DIR).orElse(null));
         RelayRoutes.addSpoolIntake(context, settings.optional(RelayKeys.SPOOL_ARCHIVE_DIR).orElse(null));

@@ -15,13 +15,4 @@ public record RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retent
                          boolean smtpListener) {
 
     public static final String BEAN = "relayParts";
-
-    /** Without the SMTP listener; {@link SmtpListenerSetup} switches it on. */
-    public RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn) {
-        this(jmsIntake, httpEndpoint, retention, digest, dsn, false);
-    }
-
-    RelayParts withSmtpListener(boolean on) {
-        return new RelayParts(jmsIntake, httpEndpoint, retention, digest, dsn, on);
-    }
 }

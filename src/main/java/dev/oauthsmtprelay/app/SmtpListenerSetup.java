@@ -26,9 +26,9 @@ import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /**
  * The SMTP listener ({@code relay.listener.*}), present only with {@code relay.listener.enabled=true}: binds
- * {@value SmtpIntake#BEAN} for {@code routes/smtp-intake.yaml}, switches {@code relayParts.smtpListener} on, and runs
+ * {@value SmtpIntake#BEAN} for {@code routes/smtp-intake.yaml}, and runs
  * the server as a service that starts once the routes run and stops first, before the routes and the broker, so a
- * client is never answered by a relay that cannot queue any more. Call it after {@code relayParts} is bound.
+ * client is never answered by a relay that cannot queue any more.
  */
 final class SmtpListenerSetup {
 
@@ -43,8 +43,6 @@ final class SmtpListenerSetup {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        RelayParts parts = context.getRegistry().lookupByNameAndType(RelayParts.BEAN, RelayParts.class);
-        context.getRegistry().bind(RelayParts.BEAN, parts.withSmtpListener(true));
         context.getRegistry().bind(SmtpIntake.BEAN, new SmtpIntake(parser, settings.allowedSenders(),
                 settings.hostName(), clock));
 

@@ -1,4 +1,4 @@
-package dev.oauthsmtprelay.routes;
+package dev.oauthsmtprelay.delivery;
 
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
-package dev.oauthsmtprelay.routes;
+package dev.oauthsmtprelay.delivery;
 
+import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -19,14 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
-
-import static dev.oauthsmtprelay.fixtures.Eventually.await;
 
 /** End to end: spool file → embedded Artemis → camel-mail → real STARTTLS + XOAUTH2 hub. */
 class SpoolDeliveryTest {
