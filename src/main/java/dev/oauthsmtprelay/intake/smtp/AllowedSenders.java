@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * Which senders the listener relays for ({@code relay.listener.allowed-senders}), checked against MAIL FROM and
@@ -38,12 +39,12 @@ public final class AllowedSenders {
                 .map(p -> p.toLowerCase(Locale.ROOT)).toList();
         for (String pattern : patterns) {
             if (!pattern.equals("*") && pattern.indexOf('@') <= 0 && !pattern.startsWith("*@")) {
-                throw new ConfigurationException(ListenerSettings.ALLOWED_SENDERS + " entry \"" + pattern + "\" is "
+                throw new ConfigurationException(RelayKeys.LISTENER_ALLOWED_SENDERS + " entry \"" + pattern + "\" is "
                         + "not a sender pattern; write *@example.com, qsysopr@*, a full address, or *");
             }
         }
         if (patterns.isEmpty()) {
-            throw new ConfigurationException(ListenerSettings.ALLOWED_SENDERS + " is empty: every sender would be "
+            throw new ConfigurationException(RelayKeys.LISTENER_ALLOWED_SENDERS + " is empty: every sender would be "
                     + "refused. Leave it unset (the alias domain and relay.users) or list patterns such as *@example.com");
         }
         return new AllowedSenders(patterns);
@@ -65,8 +66,8 @@ public final class AllowedSenders {
             lines = Files.readAllLines(usersFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigurationException("relay.users file " + usersFile.toAbsolutePath() + " cannot be read ("
-                    + e.getClass().getSimpleName() + "); the listener's default " + ListenerSettings.ALLOWED_SENDERS
-                    + " needs it. Fix relay.users or set " + ListenerSettings.ALLOWED_SENDERS + ".");
+                    + e.getClass().getSimpleName() + "); the listener's default " + RelayKeys.LISTENER_ALLOWED_SENDERS
+                    + " needs it. Fix relay.users or set " + RelayKeys.LISTENER_ALLOWED_SENDERS + ".");
         }
         List<String> senders = new ArrayList<>();
         for (String raw : lines) {

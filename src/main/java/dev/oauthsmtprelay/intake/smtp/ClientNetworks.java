@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /** The networks clients may connect from ({@code relay.listener.allowed-networks}): CIDR blocks, IPv4 and IPv6. */
 public final class ClientNetworks {
@@ -29,8 +30,8 @@ public final class ClientNetworks {
             blocks.add(Block.parse(entry));
         }
         if (blocks.isEmpty()) {
-            throw new ConfigurationException(ListenerSettings.ALLOWED_NETWORKS + " is empty: no client could connect. "
-                    + "Name the networks of the senders, e.g. " + ListenerSettings.ALLOWED_NETWORKS
+            throw new ConfigurationException(RelayKeys.LISTENER_ALLOWED_NETWORKS + " is empty: no client could connect. "
+                    + "Name the networks of the senders, e.g. " + RelayKeys.LISTENER_ALLOWED_NETWORKS
                     + "=127.0.0.0/8,::1/128,10.1.0.0/16");
         }
         return new ClientNetworks(blocks, String.join(",", blocks.stream().map(Block::toString).toList()));
@@ -103,7 +104,7 @@ public final class ClientNetworks {
         }
 
         private static ConfigurationException invalid(String entry, String why) {
-            return new ConfigurationException(ListenerSettings.ALLOWED_NETWORKS + " entry \"" + entry + "\" is not a "
+            return new ConfigurationException(RelayKeys.LISTENER_ALLOWED_NETWORKS + " entry \"" + entry + "\" is not a "
                     + "network: " + why + ". Write CIDR blocks such as 10.1.0.0/16 or fd00::/8, or single addresses.");
         }
 

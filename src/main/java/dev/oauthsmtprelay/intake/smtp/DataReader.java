@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Reads the DATA section (already dot-unstuffed) to its end, whatever it holds, so that the connection stays in
  * step, and keeps the bytes only while they are acceptable: within the size limit, lines of at most 998 characters
@@ -44,7 +46,7 @@ final class DataReader {
         int n;
         while ((n = in.read(buffer)) != -1) {
             if (System.nanoTime() - deadline > 0) {
-                throw new SocketTimeoutException("DATA took longer than " + ListenerSettings.DATA_TIMEOUT);
+                throw new SocketTimeoutException("DATA took longer than " + RelayKeys.LISTENER_DATA_TIMEOUT);
             }
             for (int i = 0; i < n && problem == null; i++) {
                 int b = buffer[i] & 0xff;

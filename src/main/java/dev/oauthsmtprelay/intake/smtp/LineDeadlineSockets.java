@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Server sockets whose connections must complete each line within the command timeout. The socket's own read
  * timeout only notices a silent client; a slowloris client that sends one byte every few seconds would hold a
@@ -88,7 +90,7 @@ final class LineDeadlineSockets {
             if (inLine) {
                 waited += System.nanoTime() - started;
                 if (waited > limit) {
-                    throw new SocketTimeoutException("a line took longer than " + ListenerSettings.COMMAND_TIMEOUT);
+                    throw new SocketTimeoutException("a line took longer than " + RelayKeys.LISTENER_COMMAND_TIMEOUT);
                 }
             }
         }

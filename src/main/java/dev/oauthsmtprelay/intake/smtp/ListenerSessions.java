@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * Admits a connection before the greeting: the client must be in the allowed networks, and the connections open
  * in total and from its address must be under their limits. A refusal names the setting.
@@ -30,19 +32,19 @@ final class ListenerSessions implements SessionHandler {
         InetAddress client = session.getSocket().getInetAddress();
         if (!settings.allowedNetworks().contains(client)) {
             return refuse(Refusal.Reason.NETWORK, 554, "5.7.1 client " + client.getHostAddress() + " may not relay: it "
-                    + "is not in " + ListenerSettings.ALLOWED_NETWORKS + " (" + settings.allowedNetworks() + ")");
+                    + "is not in " + RelayKeys.LISTENER_ALLOWED_NETWORKS + " (" + settings.allowedNetworks() + ")");
         }
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             return refuse(Refusal.Reason.CONNECTIONS, 421, "4.7.0 too many connections: the limit is "
-                    + settings.maxConnections() + " (" + ListenerSettings.MAX_CONNECTIONS + "); try again later");
+                    + settings.maxConnections() + " (" + RelayKeys.LISTENER_MAX_CONNECTIONS + "); try again later");
         }
         AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
         if (fromClient.incrementAndGet() > settings.maxConnectionsPerClient()) {
             release(client, fromClient);
             return refuse(Refusal.Reason.CONNECTIONS, 421, "4.7.0 too many connections from " + client.getHostAddress()
                     + ": the limit is " + settings.maxConnectionsPerClient() + " ("
-                    + ListenerSettings.MAX_CONNECTIONS_PER_CLIENT + "); try again later");
+                    + RelayKeys.LISTENER_MAX_CONNECTIONS_PER_CLIENT + "); try again later");
         }
         return SessionAcceptance.success();
     }

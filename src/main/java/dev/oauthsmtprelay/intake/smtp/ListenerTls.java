@@ -23,6 +23,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * The listener's TLS: a certificate chain and an unencrypted PKCS#8 key (RSA or EC) from PEM files, and the
@@ -52,7 +53,7 @@ public final class ListenerTls {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigurationException("the listener's certificate " + certificateFile + " and key " + keyFile
-                    + " (" + ListenerSettings.TLS_CERTIFICATE + ", " + ListenerSettings.TLS_KEY + ") do not make a TLS "
+                    + " (" + RelayKeys.LISTENER_TLS_CERTIFICATE + ", " + RelayKeys.LISTENER_TLS_KEY + ") do not make a TLS "
                     + "key pair: " + e.getClass().getSimpleName() + ". Check that the key belongs to the certificate");
         }
     }
@@ -71,7 +72,7 @@ public final class ListenerTls {
             }
             return chain;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(ListenerSettings.TLS_CERTIFICATE + " " + file + " is not a readable PEM "
+            throw new ConfigurationException(RelayKeys.LISTENER_TLS_CERTIFICATE + " " + file + " is not a readable PEM "
                     + "certificate (" + e.getClass().getSimpleName() + "); give the server certificate, then its "
                     + "intermediates, as -----BEGIN CERTIFICATE----- blocks");
         }
@@ -82,20 +83,20 @@ public final class ListenerTls {
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new ConfigurationException(ListenerSettings.TLS_KEY + " " + file + " cannot be read ("
+            throw new ConfigurationException(RelayKeys.LISTENER_TLS_KEY + " " + file + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
         int begin = text.indexOf(KEY_BEGIN);
         int end = text.indexOf(KEY_END);
         if (begin < 0 || end < begin) {
-            throw new ConfigurationException(ListenerSettings.TLS_KEY + " " + file + " has no unencrypted PKCS#8 key ("
+            throw new ConfigurationException(RelayKeys.LISTENER_TLS_KEY + " " + file + " has no unencrypted PKCS#8 key ("
                     + KEY_BEGIN + "); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem");
         }
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(ListenerSettings.TLS_KEY + " " + file + " is not valid base64 PEM");
+            throw new ConfigurationException(RelayKeys.LISTENER_TLS_KEY + " " + file + " is not valid base64 PEM");
         }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
@@ -104,7 +105,7 @@ public final class ListenerTls {
                 // try the next algorithm
             }
         }
-        throw new ConfigurationException(ListenerSettings.TLS_KEY + " " + file + " is not an RSA, EC or Ed25519 key");
+        throw new ConfigurationException(RelayKeys.LISTENER_TLS_KEY + " " + file + " is not an RSA, EC or Ed25519 key");
     }
 
     /** The server side of STARTTLS on an accepted connection. */
@@ -115,7 +116,7 @@ public final class ListenerTls {
         try {
             ssl.setEnabledProtocols(protocols.toArray(new String[0]));
         } catch (IllegalArgumentException e) {
-            throw new IOException(ListenerSettings.TLS_PROTOCOLS + " names a protocol this Java does not support: "
+            throw new IOException(RelayKeys.LISTENER_TLS_PROTOCOLS + " names a protocol this Java does not support: "
                     + protocols, e);
         }
         return ssl;

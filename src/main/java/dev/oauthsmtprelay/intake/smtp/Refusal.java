@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import org.subethamail.smtp.RejectException;
 
+import dev.oauthsmtprelay.config.RelayKeys;
+
 /**
  * A reply that refuses something, with the reason counted in the metrics
  * ({@code relay_listener_refused_total{reason=...}}). The text names the limit or the setting.
@@ -25,7 +27,7 @@ record Refusal(Reason reason, int code, String text) {
 
     static Refusal tooLarge(int maxSize) {
         return new Refusal(Reason.SIZE, 552, "5.3.4 message too large: the limit is " + maxSize + " bytes ("
-                + ListenerSettings.MAX_MESSAGE_SIZE + "); send smaller attachments");
+                + RelayKeys.LISTENER_MAX_MESSAGE_SIZE + "); send smaller attachments");
     }
 
     RejectException exception() {

@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.message.EnvelopeOverride;
 import dev.oauthsmtprelay.message.InvalidMessageException;
@@ -74,7 +75,7 @@ public final class SmtpIntake implements Processor {
             for (InternetAddress address : InternetAddress.parseHeader(from, false)) {
                 if (!allowedSenders.allows(address.getAddress())) {
                     throw new SenderNotAllowedException("sender " + address.getAddress() + " (From) may not relay "
-                            + "through this server: it is not in " + ListenerSettings.ALLOWED_SENDERS + " ("
+                            + "through this server: it is not in " + RelayKeys.LISTENER_ALLOWED_SENDERS + " ("
                             + allowedSenders + ")");
                 }
             }
