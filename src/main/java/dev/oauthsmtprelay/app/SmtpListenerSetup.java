@@ -14,6 +14,7 @@ import org.subethamail.smtp.AuthenticationHandlerFactory;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.CamelSubmitter;
+import dev.oauthsmtprelay.intake.smtp.ListenerLogins;
 import dev.oauthsmtprelay.intake.smtp.ListenerSettings;
 import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.ListenerTls;
@@ -49,7 +50,7 @@ final class SmtpListenerSetup {
         SSLContext tls = settings.tls() == ListenerSettings.Tls.NONE ? null
                 : ListenerTls.context(settings.certificate().get(), settings.key().get());
         AuthenticationHandlerFactory auth = settings.auth() == ListenerSettings.Auth.NONE ? null
-                : ListenerUsers.load(settings.usersFile()).authentication(settings.maxLoginFailures());
+                : new ListenerLogins(ListenerUsers.load(settings.usersFile()), settings.maxLoginFailures());
         ListenerStats stats = new ListenerStats();
         SmtpListener listener = new SmtpListener(settings, new CamelSubmitter(context.createProducerTemplate()), stats,
                 tls, auth);

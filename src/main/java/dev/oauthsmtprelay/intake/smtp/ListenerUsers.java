@@ -13,23 +13,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
-import org.subethamail.smtp.AuthenticationHandlerFactory;
-import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
-import org.subethamail.smtp.auth.LoginFailedException;
-import org.subethamail.smtp.server.Session;
-
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * The listener's users ({@code relay.listener.users}): one {@code name:pbkdf2-sha256:<iterations>:<salt>:<hash>}
  * line per user, salt and hash base64, hashed with the JDK's PBKDF2WithHmacSHA256. Managed with
- * {@code oauth-smtp-relay listener-user add|remove}. Passwords are taken only under TLS; failed logins on one
+ * {@code oauth-smtp-relay listener-user add|remove}. Passwords are taken only under TLS ({@link ListenerLogins}); failed logins on one
  * connection wait longer each time and close the connection after {@code relay.listener.auth.max-failures}.
  */
 public final class ListenerUsers {
@@ -50,10 +44,10 @@ public final class ListenerUsers {
         try {
             return read(Files.readAllLines(file, StandardCharsets.UTF_8), file);
         } catch (NoSuchFileException e) {
-            throw new ConfigurationException(ListenerSettings.USERS + " " + file.toAbsolutePath() + " does not exist; "
+            throw new ConfigurationException(RelayKeys.LISTENER_USERS + " " + file.toAbsolutePath() + " does not exist; "
                     + "add a user with: oauth-smtp-relay listener-user add --users " + file + " <name>");
         } catch (IOException e) {
-            throw new ConfigurationException(ListenerSettings.USERS + " " + file.toAbsolutePath() + " cannot be read ("
+            throw new ConfigurationException(RelayKeys.LISTENER_USERS + " " + file.toAbsolutePath() + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
     }
@@ -72,7 +66,7 @@ public final class ListenerUsers {
             }
             String[] parts = line.split(":");
             if (parts.length != 5 || !parts[1].equals(SCHEME)) {
-                throw new ConfigurationException(ListenerSettings.USERS + " " + file + " line " + (i + 1) + " is not "
+                throw new ConfigurationException(RelayKeys.LISTENER_USERS + " " + file + " line " + (i + 1) + " is not "
                         + "name:" + SCHEME + ":iterations:salt:hash; write users with oauth-smtp-relay listener-user add");
             }
             users.put(parts[0], line);
@@ -134,34 +128,5 @@ public final class ListenerUsers {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this Java", e);
         }
-    }
-
-    /** AUTH PLAIN and LOGIN against these users, under TLS only, with throttling of failures per connection. */
-    public AuthenticationHandlerFactory authentication(int maxFailures) {
-        ConcurrentMap<String, Integer> failures = new ConcurrentHashMap<>();
-        return new EasyAuthenticationHandlerFactory((user, password, context) -> {
-            Session session = (Session) context;
-            if (!session.isTLSStarted()) {
-                throw new LoginFailedException("5.7.0 authentication needs TLS: send STARTTLS first");
-            }
-            if (verify(user, password)) {
-                failures.remove(session.getSessionId());
-                return;
-            }
-            int failed = failures.merge(session.getSessionId(), 1, Integer::sum);
-            try {
-                // 1 s, 2 s, 4 s ...: a password guesser gets a few tries a minute per connection
-                Thread.sleep(Math.min(8000L, 1000L << Math.min(failed - 1, 3)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failed >= maxFailures) {
-                failures.remove(session.getSessionId());
-                session.quit();
-                throw new LoginFailedException("5.7.8 authentication failed " + failed + " times ("
-                        + ListenerSettings.MAX_LOGIN_FAILURES + "); closing the connection");
-            }
-            throw new LoginFailedException("5.7.8 authentication failed");
-        });
     }
 }

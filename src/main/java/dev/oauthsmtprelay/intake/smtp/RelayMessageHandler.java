@@ -15,6 +15,7 @@ import org.subethamail.smtp.MessageHandlerFactory;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 
 /**
@@ -48,7 +49,7 @@ final class RelayMessageHandler implements MessageHandler {
     public void from(String from) throws RejectException {
         if (!settings.allowedSenders().allows(from)) {
             throw refuse(new Refusal(Refusal.Reason.SENDER, 550, "5.7.1 sender <" + from + "> may not relay through "
-                    + "this server: it is not in " + ListenerSettings.ALLOWED_SENDERS + " (" + settings.allowedSenders()
+                    + "this server: it is not in " + RelayKeys.LISTENER_ALLOWED_SENDERS + " (" + settings.allowedSenders()
                     + ")"));
         }
         mailFrom = from;
@@ -58,7 +59,7 @@ final class RelayMessageHandler implements MessageHandler {
     public void recipient(String recipient) throws RejectException {
         if (recipients.size() >= settings.maxRecipients()) {
             throw refuse(new Refusal(Refusal.Reason.RECIPIENTS, 452, "4.5.3 too many recipients: the limit is "
-                    + settings.maxRecipients() + " per message (" + ListenerSettings.MAX_RECIPIENTS
+                    + settings.maxRecipients() + " per message (" + RelayKeys.INTAKE_MAX_RECIPIENTS
                     + "); send the rest in another message"));
         }
         recipients.add(recipient);
@@ -72,7 +73,7 @@ final class RelayMessageHandler implements MessageHandler {
         } catch (SocketTimeoutException e) {
             stats.refused(Refusal.Reason.TIMEOUT);
             throw new DropConnectionException(421, "4.4.2 data timeout: the message did not arrive within "
-                    + settings.dataTimeout().toSeconds() + " s (" + ListenerSettings.DATA_TIMEOUT + "); closing");
+                    + settings.dataTimeout().toSeconds() + " s (" + RelayKeys.LISTENER_DATA_TIMEOUT + "); closing");
         } catch (IOException e) {
             stats.refused(Refusal.Reason.DISCONNECTED);
             throw e; // the client went away in the middle of DATA: nothing is queued

@@ -13,9 +13,11 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
+import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * The SMTP server the LAN sends to. A SubEthaSMTP server can be started once only, so every {@link #start()} builds
@@ -65,7 +67,7 @@ public final class SmtpListener {
         try {
             bind = InetAddress.getByName(settings.host());
         } catch (IOException e) {
-            throw new ConfigurationException(ListenerSettings.HOST + "=" + settings.host() + " is not an address of "
+            throw new ConfigurationException(RelayKeys.LISTENER_HOST + "=" + settings.host() + " is not an address of "
                     + "this machine: " + e.getMessage());
         }
         SMTPServer.Builder builder = SMTPServer.port(settings.port())
@@ -85,8 +87,7 @@ public final class SmtpListener {
                 .insertReceivedHeaders(false);
         if (tls != null) {
             builder.enableTLS().startTlsSocketFactory(socket -> ListenerTls.wrap(tls, socket, settings.tlsProtocols()));
-            // With AUTH required, no mail goes without a login and no login without TLS: requiring TLS also keeps
-            // SubEthaSMTP from offering AUTH before STARTTLS, where a client would send its password in the clear.
+            // With AUTH required, no mail goes without a login and no login without TLS.
             if (settings.tls() == ListenerSettings.Tls.REQUIRED || settings.auth() == ListenerSettings.Auth.REQUIRED) {
                 builder.requireTLS();
             }
@@ -98,6 +99,9 @@ public final class SmtpListener {
             }
         }
         SMTPServer started = builder.build();
+        CommandHandler commands = started.getCommandHandler();
+        commands.addCommand(new ListenerEhlo());
+        commands.addCommand(new MailSizeCheck(commands.getCommand("MAIL"), stats));
         try {
             started.start();
         } catch (RuntimeException e) {
@@ -105,7 +109,7 @@ public final class SmtpListener {
             failure = e.getCause() != null ? e.getCause().toString() : e.toString();
             sessions.shutdownNow();
             throw new ConfigurationException("the SMTP listener cannot listen on " + settings.describe() + " ("
-                    + failure + "); free the port or change " + ListenerSettings.PORT + " / " + ListenerSettings.HOST, e);
+                    + failure + "); free the port or change " + RelayKeys.LISTENER_PORT + " / " + RelayKeys.LISTENER_HOST, e);
         }
         server = started;
         state = State.LISTENING;

@@ -6,13 +6,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /** A socket that speaks SMTP by hand, for the cases a well-behaved client never produces. */
 final class RawSmtp implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     RawSmtp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -56,6 +62,30 @@ final class RawSmtp implements AutoCloseable {
         command("EHLO test.client");
         command("MAIL FROM:<" + from + ">");
         return command("RCPT TO:<" + to + ">");
+    }
+
+    /** Turns the connection into TLS after the server's 220 to STARTTLS; trusts any certificate (a test's own). */
+    void startTls() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
     }
 
     boolean closedByServer() {

@@ -3,8 +3,10 @@ package dev.oauthsmtprelay.intake.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
 
@@ -77,9 +79,57 @@ class SmtpListenerSecurityTest {
             assertThat(smtp.command("MAIL FROM:<billing@example.com>")).startsWith("530");
         }
         assertThatThrownBy(() -> send(port, "printer", "wrong")).isInstanceOf(AuthenticationFailedException.class);
+        try (RawSmtp smtp = new RawSmtp(port)) {
+            smtp.reply();
+            smtp.command("EHLO x");
+            smtp.command("STARTTLS");
+            smtp.startTls();
+            smtp.command("EHLO x");
+            long started = System.nanoTime();
+            assertThat(smtp.command("AUTH PLAIN " + plain("printer", "guess-1"))).startsWith("535 5.7.8");
+            assertThat(smtp.command("AUTH PLAIN " + plain("printer", "guess-2"))).startsWith("535 5.7.8")
+                    .contains("2 times").contains("relay.listener.auth.max-failures");
+            assertThat(smtp.closedByServer()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        }
         send(port, "printer", "s3cret-Pa55");
         XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
         assertThat(received.dataAsString()).contains("with ESMTPSA id");
+    }
+
+    @Test
+    void with_optional_auth_plain_clients_relay_and_auth_is_offered_only_under_tls() throws Exception {
+        ListenerCertificate certificate = ListenerCertificate.create(dir, 90);
+        Path users = dir.resolve("listener-users");
+        ListenerUsers.loadOrEmpty(users).with("scanner", "s3cret-Pa55".toCharArray()).save(users);
+        XOAuth2SmtpHub hub = bed.hub();
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0",
+                "relay.listener.tls", "starttls", "relay.listener.tls.certificate", certificate.certificate(),
+                "relay.listener.tls.key", certificate.key(), "relay.listener.auth", "optional",
+                "relay.listener.users", users));
+
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            smtp.reply();
+            assertThat(smtp.command("EHLO printer")).contains("STARTTLS").contains("PIPELINING").doesNotContain("AUTH");
+            assertThat(smtp.command("AUTH PLAIN " + plain("scanner", "s3cret-Pa55"))).startsWith("538 5.7.11")
+                    .contains("STARTTLS");
+            assertThat(smtp.command("STARTTLS")).startsWith("220");
+            smtp.startTls();
+            assertThat(smtp.command("EHLO printer")).contains("AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
+            assertThat(smtp.command("AUTH PLAIN " + plain("scanner", "guess"))).startsWith("535 5.7.8")
+                    .contains("relay.listener.users").doesNotContain("guess");
+            assertThat(smtp.command("AUTH PLAIN " + plain("scanner", "s3cret-Pa55"))).startsWith("235");
+        }
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            assertThat(smtp.envelope("billing@example.com", "customer@example.net")).startsWith("250");
+            assertThat(smtp.command("DATA")).startsWith("354");
+            assertThat(smtp.command("From: billing@example.com\r\nSubject: plain\r\n\r\nhi\r\n.")).startsWith("250");
+        }
+        assertThat(hub.awaitMessages(1, WAIT).get(0).dataAsString()).contains("Subject: plain");
+    }
+
+    private static String plain(String user, String password) {
+        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -155,8 +155,53 @@ class SmtpListenerTest {
         try (RawSmtp smtp = new RawSmtp(port)) {
             smtp.reply();
             assertThat(smtp.command("EHLO x")).contains("SIZE 20000").contains("8BITMIME");
-            assertThat(smtp.command("MAIL FROM:<billing@example.com> SIZE=50000")).startsWith("552");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com> SIZE=50000")).startsWith("552 5.3.4")
+                    .contains("relay.listener.max-message-size");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com> SIZE=99999999999 BODY=8BITMIME"))
+                    .startsWith("552 5.3.4").contains("relay.listener.max-message-size");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com> SIZE=lots")).startsWith("501");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com> SIZE=1000 BODY=8BITMIME")).startsWith("250");
         }
+    }
+
+    @Test
+    void a_pipelined_transaction_is_answered_in_order_and_delivered() throws Exception {
+        int before = hub.messageCount();
+        try (RawSmtp smtp = new RawSmtp(port)) {
+            smtp.reply();
+            assertThat(smtp.command("EHLO x")).contains("PIPELINING");
+            smtp.send("MAIL FROM:<billing@example.com>\r\nRCPT TO:<one@example.net>\r\nRCPT TO:<two@example.net>\r\n"
+                    + "DATA\r\n");
+            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.reply()).startsWith("354");
+            smtp.send("From: billing@example.com\r\nSubject: pipelined\r\n\r\nhi\r\n.\r\nQUIT\r\n");
+            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.reply()).startsWith("221");
+        }
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(before + 1, WAIT).get(before);
+        assertThat(received.recipients()).containsExactlyInAnyOrder("one@example.net", "two@example.net");
+        assertThat(received.dataAsString()).contains("Subject: pipelined");
+    }
+
+    @Test
+    void a_message_sent_in_bdat_chunks_arrives_whole() throws Exception {
+        int before = hub.messageCount();
+        byte[] first = "From: billing@example.com\r\nSubject: chunked\r\n\r\nfirst half, ".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "second half\r\n.leading dot kept\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (RawSmtp smtp = new RawSmtp(port)) {
+            assertThat(smtp.envelope("billing@example.com", "chunks@example.net")).startsWith("250");
+            smtp.send("BDAT " + first.length + "\r\n");
+            smtp.send(first);
+            assertThat(smtp.reply()).startsWith("250");
+            smtp.send("BDAT " + second.length + " LAST\r\n");
+            smtp.send(second);
+            assertThat(smtp.reply()).startsWith("250");
+        }
+        String data = hub.awaitMessages(before + 1, WAIT).get(before).dataAsString();
+        assertThat(data).contains("first half, second half\r\n");
+        assertThat(data.lines()).contains(".leading dot kept");
     }
 
     @Test
