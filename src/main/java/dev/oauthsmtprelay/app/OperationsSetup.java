@@ -13,6 +13,7 @@ import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.health.BrokerHealthCheck;
 import dev.oauthsmtprelay.ops.health.CredentialsHealthCheck;
 import dev.oauthsmtprelay.ops.health.DeliveryHealthCheck;
@@ -37,9 +38,12 @@ final class OperationsSetup {
     private OperationsSetup() {
     }
 
-    /** @return the optional parts switched on, for the route files' preconditions */
+    /**
+     * @param smtpListener the SMTP listener, or null when it is off
+     * @return the optional parts switched on, for the route files' preconditions
+     */
     static RelayParts install(CamelContext context, RelayEnvironment environment, RelayBroker broker, DeliveryGate gate,
-            DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, boolean smtpListener,
+            DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, SmtpListener smtpListener,
             Clock clock) throws Exception {
         RelaySettings settings = environment.settings();
         RelayHealthChecks.register(context, new BrokerHealthCheck(broker),
@@ -67,7 +71,7 @@ final class OperationsSetup {
         context.getRegistry().bind("relayHealthResponse", new HealthResponse());
         context.getRegistry().bind("relayMetricsResponse", new MetricsResponse());
         context.getRegistry().bind("relayStatus", new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
-                environment.tokenService()));
+                environment.tokenService(), smtpListener));
 
         ScheduledJobs jobs = ScheduledJobs.install(context, settings, deadLetters, clock);
         boolean dsn = settings.get(RelayKeys.DSN_ENABLED);
@@ -77,7 +81,7 @@ final class OperationsSetup {
                             + "relay.default-sender: the mailbox delivery status notifications are sent as. Set it, "
                             + "or set " + RelayKeys.DSN_ENABLED + "=false.")), reportingMta(), clock));
         }
-        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener);
+        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener != null);
     }
 
     private static String reportingMta() {

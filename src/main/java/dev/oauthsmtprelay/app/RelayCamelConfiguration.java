@@ -29,6 +29,7 @@ import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
 import dev.oauthsmtprelay.delivery.smtp.XOAuth2MailSender;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
+import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.intake.spool.BytesInFlight;
 import dev.oauthsmtprelay.intake.spool.SpoolFileIntake;
 import dev.oauthsmtprelay.intake.spool.SpoolIntakeProblems;
@@ -116,7 +117,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.DELIVERY_MAX_AGE), clock));
 
         // Intake over SMTP, when configured.
-        boolean smtpListener = SmtpListenerSetup.install(context, settings, parser, clock).isPresent();
+        SmtpListener smtpListener = SmtpListenerSetup.install(context, settings, parser, clock).orElse(null);
 
         // Dead letters, and what operators use.
         beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));

@@ -147,11 +147,37 @@ class StatusCommand implements Callable<Integer> {
                                 + token.path("lastFailure").asText() : ""));
             }
         }
+        printListener(status.path("listener"), out);
         JsonNode counters = status.path("counters");
         out.println("since start: " + counters.path("received").asLong() + " received, "
                 + counters.path("delivered").asLong() + " delivered, " + counters.path("retried").asLong()
                 + " retried, " + counters.path("deadLettered").asLong() + " dead-lettered, "
                 + counters.path("rejected").asLong() + " rejected");
+    }
+
+    private static void printListener(JsonNode listener, PrintWriter out) {
+        if (!listener.isObject()) {
+            out.println("SMTP listener: off (relay.listener.enabled=false)");
+            return;
+        }
+        String state = listener.path("state").asText();
+        StringBuilder line = new StringBuilder("SMTP listener: ").append(state.equals("listening")
+                ? "listening on " + listener.path("listen").asText()
+                : state.toUpperCase(java.util.Locale.ROOT) + " on " + listener.path("listen").asText()
+                        + (listener.path("failure").isTextual() ? " (" + listener.path("failure").asText() + ")" : ""));
+        line.append(", TLS ").append(listener.path("tls").asText()).append(", AUTH ").append(listener.path("auth").asText())
+                .append("; ").append(listener.path("openConnections").asLong()).append(" open connection(s); since start ")
+                .append(listener.path("accepted").asLong()).append(" accepted (")
+                .append(listener.path("acceptedBytes").asLong()).append(" bytes)");
+        long refused = 0;
+        StringBuilder reasons = new StringBuilder();
+        for (var reason : (Iterable<java.util.Map.Entry<String, JsonNode>>) listener.path("refused")::fields) {
+            refused += reason.getValue().asLong();
+            reasons.append(reasons.length() == 0 ? "" : ", ").append(reason.getKey()).append(' ')
+                    .append(reason.getValue().asLong());
+        }
+        line.append(", ").append(refused).append(" refused").append(refused > 0 ? " (" + reasons + ")" : "");
+        out.println(line);
     }
 
     private static String number(JsonNode value) {

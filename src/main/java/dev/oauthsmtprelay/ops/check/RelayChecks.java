@@ -10,7 +10,8 @@ public final class RelayChecks {
     }
 
     public static List<RelayCheck> all() {
-        return List.of(new ConfigurationCheck(), new DirectoriesCheck(), new CredentialsFileCheck(), new ClockCheck(),
+        return List.of(new ConfigurationCheck(), new DirectoriesCheck(), new ListenerCheck(), new CredentialsFileCheck(),
+                new ClockCheck(),
                 new TokenCheck(), new HubConnectionCheck(), new XOAuth2LoginCheck());
     }
 

@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.ops.status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,13 +12,15 @@ import org.apache.camel.Processor;
 
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.intake.smtp.ListenerStats;
+import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.oauth.TokenService;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /**
  * Answers {@code /status} with what the {@code status} command prints: queue depth, messages in
- * retry, dead letters, whether delivery is paused and why, and per token key when the cached token
- * expires (never the token).
+ * retry, dead letters, whether delivery is paused and why, per token key when the cached token
+ * expires (never the token), and the SMTP listener's state and counts.
  */
 public final class StatusReport implements Processor {
 
@@ -28,14 +31,17 @@ public final class StatusReport implements Processor {
     private final DeadLetterStore deadLetters;
     private final DeliveryGate gate;
     private final TokenService tokens;
+    private final SmtpListener listener;
 
+    /** @param listener the SMTP listener, or null when {@code relay.listener.enabled=false} */
     public StatusReport(QueueStatistics queue, String queueName, DeadLetterStore deadLetters, DeliveryGate gate,
-            TokenService tokens) {
+            TokenService tokens, SmtpListener listener) {
         this.queue = queue;
         this.queueName = queueName;
         this.deadLetters = deadLetters;
         this.gate = gate;
         this.tokens = tokens;
+        this.listener = listener;
     }
 
     @Override
@@ -64,6 +70,7 @@ public final class StatusReport implements Processor {
             cached.add(entry);
         }
         report.put("tokens", cached);
+        report.put("listener", listener == null ? null : listener());
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("received", metrics.count("relay.messages.received"));
         counters.put("delivered", metrics.count("relay.messages.delivered"));
@@ -72,5 +79,27 @@ public final class StatusReport implements Processor {
         counters.put("rejected", metrics.count("relay.messages.rejected"));
         report.put("counters", counters);
         return report;
+    }
+
+    private Map<String, Object> listener() {
+        ListenerStats stats = listener.stats();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("listen", listener.describe());
+        entry.put("state", listener.state().name().toLowerCase(Locale.ROOT));
+        entry.put("failure", listener.failure());
+        entry.put("tls", listener.settings().tls().name().toLowerCase(Locale.ROOT));
+        entry.put("auth", listener.settings().auth().name().toLowerCase(Locale.ROOT));
+        entry.put("openConnections", stats.openConnections());
+        entry.put("connections", stats.connections());
+        entry.put("accepted", stats.accepted());
+        entry.put("acceptedBytes", stats.bytes());
+        Map<String, Long> refused = new LinkedHashMap<>();
+        stats.refused().forEach((reason, count) -> {
+            if (count > 0) {
+                refused.put(reason, count);
+            }
+        });
+        entry.put("refused", refused);
+        return entry;
     }
 }

@@ -3,7 +3,13 @@ package dev.oauthsmtprelay.app.cli;
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import dev.oauthsmtprelay.fixtures.FreePort;
+import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.fixtures.RelayConfigFile;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
@@ -70,7 +77,37 @@ class StatusCommandTest {
                 .contains("dead letters: 1 (see 'dead-letter list')")
                 .contains("delivery: running")
                 .containsPattern("application: expires \\d{4}-\\S+Z \\(in \\d+m\\)")
+                .contains("SMTP listener: off (relay.listener.enabled=false)")
                 .contains("1 received, 0 delivered, 0 retried, 1 dead-lettered, 0 rejected");
+    }
+
+    @Test
+    void should_print_the_listener_line_with_its_accepted_and_refused_counts() throws Exception {
+        hub = bed.hub();
+        relay = bed.relay(dir, Map.of("relay.health.port", FreePort.find(), "relay.listener.enabled", "true",
+                "relay.listener.port", "0"));
+        int port = ((SmtpListener) relay.context().getRegistry().lookupByName("relaySmtpListener")).port();
+        String mail = "From: billing@example.com\r\nSubject: s\r\n\r\nhi\r\n";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            Writer smtp = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+            in.readLine();
+            for (String line : new String[] {"HELO x", "MAIL FROM:<intruder@elsewhere.net>",
+                    "MAIL FROM:<billing@example.com>", "RCPT TO:<customer@example.net>", "DATA", mail + ".", "QUIT"}) {
+                smtp.write(line + "\r\n");
+                smtp.flush();
+                in.readLine();
+            }
+        }
+        hub.awaitMessages(1, WAIT);
+
+        int exit = status("--config", dir.resolve("relay.properties").toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("SMTP listener: listening on 127\\.0\\.0\\.1:" + port
+                + ", TLS none, AUTH none; 0 open connection\\(s\\); since start 1 accepted \\(" + mail.length()
+                + " bytes\\), 1 refused \\(sender 1\\)");
     }
 
     @Test

@@ -13,10 +13,16 @@ import java.util.concurrent.TimeUnit;
 record ListenerCertificate(Path certificate, Path key) {
 
     static ListenerCertificate create(Path dir, int validityDays) throws Exception {
+        return create(dir, 0, validityDays);
+    }
+
+    /** A certificate whose validity started {@code daysAgo} days ago. */
+    static ListenerCertificate create(Path dir, int daysAgo, int validityDays) throws Exception {
         Path p12 = dir.resolve("listener.p12");
+        Files.deleteIfExists(p12);
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "listener", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-validity", String.valueOf(validityDays), "-dname", "CN=localhost",
+                "-validity", String.valueOf(validityDays), "-startdate", "-" + daysAgo + "d", "-dname", "CN=localhost",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", p12.toString(), "-storetype", "PKCS12",
                 "-storepass", "changeit", "-keypass", "changeit", "-noprompt").redirectErrorStream(true).start();
         keytool.getInputStream().readAllBytes();
