@@ -43,7 +43,7 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
  */
 public final class RelayBench {
 
-    private static final String DOMAIN = "bench.example";
+    static final String DOMAIN = "bench.example";
     private static final String DROPPED = "X-Bench-Dropped: ";
     private static final String SEQUENCE = "X-Bench-Seq: ";
     /** Simulated network: the hub waits this long before every reply (BENCH_HUB_LATENCY_MS). */
@@ -340,7 +340,7 @@ public final class RelayBench {
     // ---------------------------------------------------------------------------------------------
     // messages
 
-    private static byte[] twoKilobyteMessage(int seq, String from) {
+    static byte[] twoKilobyteMessage(int seq, String from) {
         StringBuilder body = new StringBuilder();
         Random random = new Random(seq);
         while (body.length() < 1900) {

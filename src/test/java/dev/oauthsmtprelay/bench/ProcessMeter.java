@@ -1,0 +1,29 @@
+package dev.oauthsmtprelay.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and peak memory of a process, from Linux's /proc. */
+final class ProcessMeter {
+
+    private ProcessMeter() {
+    }
+
+    /** utime + stime from /proc/PID/stat, in clock ticks of 1/100 s (the Linux USER_HZ). */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** VmHWM: the highest resident set size the process has had. */
+    static long peakRssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+}
