@@ -55,8 +55,9 @@ final class ListenerEhlo extends BaseCommand {
                     .filter(mechanisms -> !mechanisms.isEmpty())
                     .ifPresent(mechanisms -> extensions.add("AUTH " + String.join(" ", mechanisms)));
         }
+        // Not ENHANCEDSTATUSCODES: some of SubEthaSMTP's own replies carry none. Not SMTPUTF8: delivery does not
+        // negotiate it with the provider, so a non-ASCII address could be accepted here and then fail there.
         extensions.add("CHUNKING");
-        extensions.add("ENHANCEDSTATUSCODES");
         return extensions;
     }
 }
