@@ -22,8 +22,10 @@ import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.health.RelayLivenessCheck;
 import dev.oauthsmtprelay.ops.metrics.MetricsResponse;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.ops.queue.QueueConsole;
 import dev.oauthsmtprelay.ops.status.QueueStatistics;
 import dev.oauthsmtprelay.ops.status.StatusReport;
+import dev.oauthsmtprelay.queue.QueueAdmin;
 import dev.oauthsmtprelay.queue.RelayBroker;
 
 /**
@@ -70,6 +72,8 @@ final class OperationsSetup {
         }
         context.getRegistry().bind("relayHealthResponse", new HealthResponse());
         context.getRegistry().bind("relayMetricsResponse", new MetricsResponse());
+        context.getRegistry().bind("relayQueueConsole", new QueueConsole(new QueueAdmin(broker.connectionFactory(),
+                broker.deliveryQueue(), broker.holdQueue()), settings.optional(RelayKeys.CONSOLE_TOKEN), clock));
         context.getRegistry().bind("relayStatus", new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
                 environment.tokenService(), smtpListener));
 

@@ -239,6 +239,9 @@ public final class RelayKeys {
             "Local port of the HTTP endpoint for /health, /metrics and /status; 0 = off.");
     public static final Key<String> HEALTH_HOST = key("relay.health.host", Stage.OPERATIONS, STRING, "127.0.0.1",
             "Address that endpoint listens on; it has no authentication.");
+    public static final Key<String> CONSOLE_TOKEN = key("relay.console.token", Stage.OPERATIONS, STRING, null,
+            "Token that queue actions (hold, release, delete, retry-now) need; unset: the endpoint is read-only.",
+            SECRET);
 
     private static final Map<String, Key<?>> BY_NAME = byName();
 

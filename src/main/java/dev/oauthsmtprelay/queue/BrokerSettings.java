@@ -172,4 +172,9 @@ public record BrokerSettings(
         }
         return trimmed;
     }
+
+    /** Where held messages wait ({@code queue hold}): no route consumes it. */
+    public String holdQueue() {
+        return deliveryQueue + ".hold";
+    }
 }

@@ -238,6 +238,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
         config.addQueueConfiguration(durableQueue(settings.deliveryQueue()));
         config.addQueueConfiguration(durableQueue(settings.deadLetterQueue()));
+        config.addQueueConfiguration(durableQueue(settings.holdQueue()));
         return config;
     }
 

@@ -87,6 +87,10 @@ public final class RelayBroker extends ServiceSupport {
         return settings.deliveryQueue();
     }
 
+    public String holdQueue() {
+        return settings.holdQueue();
+    }
+
     public String deadLetterQueue() {
         return settings.deadLetterQueue();
     }

@@ -66,9 +66,9 @@ class RelayKeysTest {
     }
 
     @Test
-    void should_mark_the_passwords_secret_and_nothing_else() {
+    void should_mark_the_passwords_and_the_console_token_secret_and_nothing_else() {
         assertThat(RelayKeys.all().stream().filter(Key::isSecret).map(Key::name))
-                .containsExactlyInAnyOrder("relay.broker.password", "relay.jms.password");
+                .containsExactlyInAnyOrder("relay.broker.password", "relay.jms.password", "relay.console.token");
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.oauthsmtprelay.delivery.smtp.MailStreamProviderLookup;
 @Command(name = "oauth-smtp-relay", mixinStandardHelpOptions = true, version = "oauth-smtp-relay 0.1.0",
         description = "Relays mail from spool directories and JMS queues to Google Workspace and Microsoft 365 "
                 + "over SMTP with OAuth 2.0 (XOAUTH2).",
-        subcommands = {RunCommand.class, TokenCommand.class, DeadLetterCommand.class, SendCommand.class, CheckCommand.class, StatusCommand.class, ListenerUserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TokenCommand.class, DeadLetterCommand.class, SendCommand.class, CheckCommand.class, StatusCommand.class, QueueCommand.class, ListenerUserCommand.class, CommandLine.HelpCommand.class})
 public class RelayCli {
 
     public static void main(String[] args) {

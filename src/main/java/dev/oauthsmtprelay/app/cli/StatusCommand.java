@@ -1,27 +1,17 @@
 package dev.oauthsmtprelay.app.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.CamelContext;
-import org.apache.camel.StartupSummaryLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import dev.oauthsmtprelay.config.RelayKeys;
-import dev.oauthsmtprelay.config.RelaySettings;
 
 /**
  * {@code status}: asks the running relay (its {@code /status} endpoint on relay.health.host and
@@ -53,65 +43,16 @@ class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String base = url != null ? url.replaceAll("/+$", "") : configuredUrl();
-            JsonNode status = fetch(base + "/status");
-            print(base, status, out);
+            RelayEndpoint endpoint = RelayEndpoint.of(config, url);
+            JsonNode status = endpoint.get("/status", Map.of());
+            print(endpoint.base(), status, out);
             return status.path("paused").asBoolean() ? 2 : 0;
-        } catch (StatusUnavailableException e) {
+        } catch (RelayEndpoint.UnavailableException e) {
             err.println(e.getMessage());
             return 1;
         } finally {
             out.flush();
             err.flush();
-        }
-    }
-
-    private String configuredUrl() {
-        CamelContext context = config.propertiesContext();
-        try {
-            RelaySettings settings = RelaySettings.of(context);
-            int port = settings.get(RelayKeys.HEALTH_PORT);
-            if (port == 0) {
-                throw new StatusUnavailableException(RelayKeys.HEALTH_PORT + " is not set (or 0), so the running relay "
-                        + "serves no status endpoint. Set " + RelayKeys.HEALTH_PORT + " (e.g. 9090) in the "
-                        + "configuration, restart the relay, and run 'status' again; or give the endpoint with --url.");
-            }
-            String host = settings.get(RelayKeys.HEALTH_HOST);
-            if (host.equals("0.0.0.0") || host.equals("::")) {
-                host = "127.0.0.1";
-            }
-            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        } finally {
-            context.setStartupSummaryLevel(StartupSummaryLevel.Off);
-            context.stop();
-        }
-    }
-
-    private static JsonNode fetch(String uri) {
-        HttpResponse<String> response;
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-            response = client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new StatusUnavailableException("Cannot reach the relay at " + uri + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Is it running ('run' with the same "
-                    + "--config), and do relay.health.host and relay.health.port match?");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StatusUnavailableException("Interrupted while asking " + uri);
-        } catch (IllegalArgumentException e) {
-            throw new StatusUnavailableException("Not a usable URL: " + uri + " (" + e.getMessage() + ").");
-        }
-        if (response.statusCode() != 200) {
-            throw new StatusUnavailableException(uri + " answered HTTP " + response.statusCode() + ". Is another "
-                    + "program listening on that port? Check relay.health.port.");
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new StatusUnavailableException(uri + " did not answer with the relay's status JSON. Is another "
-                    + "program listening on that port? Check relay.health.port.");
         }
     }
 
@@ -182,11 +123,5 @@ class StatusCommand implements Callable<Integer> {
 
     private static String number(JsonNode value) {
         return value.isNumber() ? value.asText() : "unknown";
-    }
-
-    private static final class StatusUnavailableException extends RuntimeException {
-        StatusUnavailableException(String message) {
-            super(message);
-        }
     }
 }
