@@ -52,7 +52,7 @@ public final class QueueAdmin {
         for (int attempt = 0; attempt < 3; attempt++) {
             rows = listOnce(queue);
             // messageCount includes the scheduled and the delivering ones
-            long count = ((Number) management.attribute(ResourceNames.QUEUE + queue, "messageCount")).longValue();
+            long count = attribute(queue, "messageCount");
             if (rows.size() >= count) {
                 break;
             }
@@ -78,6 +78,11 @@ public final class QueueAdmin {
             byId.put(row.get("messageID"), withState(row, "delivering"));
         }
         return new ArrayList<>(byId.values());
+    }
+
+    /** A numeric attribute of a queue, e.g. {@code messageCount} or {@code scheduledCount}. */
+    public long attribute(String queue, String name) throws JMSException {
+        return ((Number) management.attribute(ResourceNames.QUEUE + queue, name)).longValue();
     }
 
     /** Moves the matching messages; returns how many moved. Messages a consumer holds right now are not moved. */

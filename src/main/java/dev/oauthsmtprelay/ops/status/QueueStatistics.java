@@ -2,17 +2,9 @@ package dev.oauthsmtprelay.ops.status;
 
 import java.util.OptionalLong;
 
-import jakarta.jms.Connection;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.core.server.Queue;
 
+import dev.oauthsmtprelay.queue.QueueAdmin;
 import dev.oauthsmtprelay.queue.RelayBroker;
 
 /**
@@ -23,13 +15,12 @@ import dev.oauthsmtprelay.queue.RelayBroker;
  */
 public final class QueueStatistics {
 
-    private static final String MANAGEMENT_ADDRESS = "activemq.management";
-    private static final long MANAGEMENT_TIMEOUT_MS = 5_000;
-
     private final RelayBroker broker;
+    private final QueueAdmin external;
 
     public QueueStatistics(RelayBroker broker) {
         this.broker = broker;
+        this.external = new QueueAdmin(broker.connectionFactory(), broker.deliveryQueue(), broker.holdQueue());
     }
 
     /** Messages in the delivery queue, including those being delivered or waiting to retry; empty when unknown now. */
@@ -51,31 +42,9 @@ public final class QueueStatistics {
                 }
                 return OptionalLong.of(name.equals("messageCount") ? queue.getMessageCount() : queue.getScheduledCount());
             }
-            return OptionalLong.of(askExternal(name));
+            return OptionalLong.of(external.attribute(broker.deliveryQueue(), name));
         } catch (Exception e) {
             return OptionalLong.empty();
-        }
-    }
-
-    private long askExternal(String attribute) throws Exception {
-        try (Connection connection = broker.connectionFactory().createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            TemporaryQueue replies = session.createTemporaryQueue();
-            try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
-                 MessageConsumer consumer = session.createConsumer(replies)) {
-                Message request = session.createMessage();
-                JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + broker.deliveryQueue(), attribute);
-                request.setJMSReplyTo(replies);
-                producer.send(request);
-                Message reply = consumer.receive(MANAGEMENT_TIMEOUT_MS);
-                if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
-                    throw new JMSException("no management answer for " + attribute);
-                }
-                return ((Number) JMSManagementHelper.getResult(reply)).longValue();
-            } finally {
-                replies.delete();
-            }
         }
     }
 }
