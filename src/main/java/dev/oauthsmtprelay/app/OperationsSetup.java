@@ -14,6 +14,8 @@ import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
+import dev.oauthsmtprelay.ops.console.FlowHistory;
+import dev.oauthsmtprelay.ops.console.StatusPage;
 import dev.oauthsmtprelay.ops.health.BrokerHealthCheck;
 import dev.oauthsmtprelay.ops.health.CredentialsHealthCheck;
 import dev.oauthsmtprelay.ops.health.DeliveryHealthCheck;
@@ -22,6 +24,8 @@ import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.health.RelayLivenessCheck;
 import dev.oauthsmtprelay.ops.metrics.MetricsResponse;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.ops.queue.ConsoleToken;
+import dev.oauthsmtprelay.ops.queue.QueueActions;
 import dev.oauthsmtprelay.ops.queue.QueueConsole;
 import dev.oauthsmtprelay.ops.status.QueueStatistics;
 import dev.oauthsmtprelay.ops.status.StatusReport;
@@ -72,10 +76,19 @@ final class OperationsSetup {
         }
         context.getRegistry().bind("relayHealthResponse", new HealthResponse());
         context.getRegistry().bind("relayMetricsResponse", new MetricsResponse());
-        context.getRegistry().bind("relayQueueConsole", new QueueConsole(new QueueAdmin(broker.connectionFactory(),
-                broker.deliveryQueue(), broker.holdQueue()), settings.optional(RelayKeys.CONSOLE_TOKEN), clock));
-        context.getRegistry().bind("relayStatus", new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
-                environment.tokenService(), smtpListener));
+        QueueActions queueActions = new QueueActions(new QueueAdmin(broker.connectionFactory(), broker.deliveryQueue(),
+                broker.holdQueue()), clock);
+        ConsoleToken consoleToken = new ConsoleToken(settings.optional(RelayKeys.CONSOLE_TOKEN));
+        context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
+        StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
+                environment.tokenService(), smtpListener);
+        context.getRegistry().bind("relayStatus", statusReport);
+        FlowHistory history = new FlowHistory(() -> (long) metrics.count("relay.messages.delivered"),
+                () -> (long) (metrics.count("relay.messages.retried") + metrics.count("relay.messages.dead.lettered")),
+                () -> queue.depth().orElse(-1), clock);
+        context.getRegistry().bind("relayFlowHistory", history);
+        context.getRegistry().bind("relayStatusPage", new StatusPage(statusReport, queueActions, consoleToken,
+                deadLetters, history, clock));
 
         ScheduledJobs jobs = ScheduledJobs.install(context, settings, deadLetters, clock);
         boolean dsn = settings.get(RelayKeys.DSN_ENABLED);

@@ -6,9 +6,9 @@ import dev.oauthsmtprelay.message.QueuedMessage;
 import dev.oauthsmtprelay.queue.QueueAdmin;
 
 /** Which messages an action concerns: one relay id, every message of one envelope sender, or all. */
-record QueueSelection(String description, String filter) {
+public record QueueSelection(String description, String filter) {
 
-    static QueueSelection from(Map<String, String> form) {
+    public static QueueSelection from(Map<String, String> form) {
         String id = blankToNull(form.get("id"));
         String sender = blankToNull(form.get("sender"));
         boolean all = "true".equalsIgnoreCase(form.get("all"));

@@ -52,7 +52,7 @@ public final class StatusReport implements Processor {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
-    Map<String, Object> report(RelayMetrics metrics) {
+    public Map<String, Object> report(RelayMetrics metrics) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("queue", queueName);
         report.put("queueDepth", queue.depth().isPresent() ? queue.depth().getAsLong() : null);

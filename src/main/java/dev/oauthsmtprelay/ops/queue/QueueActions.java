@@ -1,0 +1,145 @@
+package dev.oauthsmtprelay.ops.queue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.message.QueuedMessage;
+import dev.oauthsmtprelay.queue.QueueAdmin;
+
+/**
+ * What an operator can see and do with the queued mail, for the {@code queue} commands' endpoint and the status
+ * page alike: entries with id, state, sender, recipients and age; hold, release, delete and retry-now.
+ */
+public final class QueueActions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueActions.class);
+    private static final Pattern AGE = Pattern.compile("(\\d+)\\s*([smhd])");
+
+    private final QueueAdmin admin;
+    private final Clock clock;
+
+    public QueueActions(QueueAdmin admin, Clock clock) {
+        this.admin = admin;
+        this.clock = clock;
+    }
+
+    /** Queued and held messages, optionally only one sender's, one recipient's, or those older than an age. */
+    public List<Map<String, Object>> list(String sender, String recipient, String olderThanText) throws Exception {
+        Duration olderThan = olderThanText == null || olderThanText.isBlank() ? Duration.ZERO : age(olderThanText);
+        Instant now = clock.instant();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Map<String, Object> row : rows()) {
+            Map<String, Object> entry = entry(row, now);
+            if (sender != null && !sender.isBlank() && !sender.equalsIgnoreCase(String.valueOf(entry.get("sender")))) {
+                continue;
+            }
+            if (recipient != null && !recipient.isBlank() && ((List<?>) entry.get("recipients")).stream()
+                    .noneMatch(r -> recipient.equalsIgnoreCase(String.valueOf(r)))) {
+                continue;
+            }
+            if (((Number) entry.get("ageSeconds")).longValue() < olderThan.toSeconds()) {
+                continue;
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    /** One message with the properties it travels with, or null. */
+    public Map<String, Object> show(String relayId) throws Exception {
+        for (Map<String, Object> row : rows()) {
+            if (relayId.equals(row.get(QueuedMessage.RELAY_ID))) {
+                Map<String, Object> entry = entry(row, clock.instant());
+                Map<String, Object> properties = new LinkedHashMap<>();
+                row.forEach((name, value) -> {
+                    if (name.startsWith(QueuedMessage.PREFIX)) {
+                        properties.put(name, value);
+                    }
+                });
+                entry.put("properties", properties);
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private List<Map<String, Object>> rows() throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>(admin.list(admin.deliveryQueue()));
+        for (Map<String, Object> held : admin.list(admin.holdQueue())) {
+            held.put("state", "held");
+            rows.add(held);
+        }
+        return rows;
+    }
+
+    /** hold, release, delete or retry-now on the selection; logged with the operator. */
+    public Map<String, Object> act(String action, QueueSelection selection, String operator) throws Exception {
+        int count = switch (action) {
+            case "hold" -> admin.move(admin.deliveryQueue(), selection.filter(), admin.holdQueue());
+            case "release" -> admin.move(admin.holdQueue(), selection.filter(), admin.deliveryQueue());
+            case "delete" -> admin.remove(admin.deliveryQueue(), selection.filter())
+                    + admin.remove(admin.holdQueue(), selection.filter());
+            // Moving out and back drops the redelivery delay: the message is ready at once.
+            case "retry-now" -> {
+                int moved = admin.move(admin.deliveryQueue(), selection.filter(), admin.holdQueue());
+                admin.move(admin.holdQueue(), selection.filter(), admin.deliveryQueue());
+                yield moved;
+            }
+            default -> throw new IllegalArgumentException("unknown action '" + action + "': hold, release, delete or "
+                    + "retry-now");
+        };
+        if (action.equals("delete")) {
+            LOG.warn("queue delete by {}: {} message(s) removed for good ({})", operator, count, selection.description());
+        } else {
+            LOG.info("queue {} by {}: {} message(s) ({})", action, operator, count, selection.description());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("action", action);
+        result.put("selection", selection.description());
+        result.put("count", count);
+        return result;
+    }
+
+    private static Map<String, Object> entry(Map<String, Object> row, Instant now) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", row.get(QueuedMessage.RELAY_ID));
+        entry.put("state", row.get("state"));
+        entry.put("sender", row.get(QueuedMessage.MAIL_FROM));
+        Object recipients = row.get(QueuedMessage.RECIPIENTS);
+        entry.put("recipients", recipients == null ? List.of() : Arrays.asList(String.valueOf(recipients).split("\n")));
+        Object queuedAt = row.get(QueuedMessage.QUEUED_AT);
+        Instant queued = queuedAt instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()) : now;
+        entry.put("queuedAt", queued.toString());
+        entry.put("ageSeconds", Math.max(0, Duration.between(queued, now).toSeconds()));
+        entry.put("source", row.get(QueuedMessage.SOURCE));
+        entry.put("messageId", row.get(QueuedMessage.MESSAGE_ID));
+        return entry;
+    }
+
+    static Duration age(String text) {
+        Matcher m = AGE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not an age: give a number with s, m, h or d (e.g. 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+}
