@@ -13,6 +13,7 @@ import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
 import dev.oauthsmtprelay.ops.console.StatusPage;
@@ -77,7 +78,8 @@ final class OperationsSetup {
         context.getRegistry().bind("relayHealthResponse", new HealthResponse());
         context.getRegistry().bind("relayMetricsResponse", new MetricsResponse());
         QueueActions queueActions = new QueueActions(new QueueAdmin(broker.connectionFactory(), broker.deliveryQueue(),
-                broker.holdQueue()), clock);
+                broker.holdQueue()), context.getRegistry().lookupByNameAndType(DeliveryHistory.BEAN, DeliveryHistory.class),
+                clock);
         ConsoleToken consoleToken = new ConsoleToken(settings.optional(RelayKeys.CONSOLE_TOKEN));
         context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
         StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
@@ -88,7 +90,7 @@ final class OperationsSetup {
                 () -> queue.depth().orElse(-1), clock);
         context.getRegistry().bind("relayFlowHistory", history);
         context.getRegistry().bind("relayStatusPage", new StatusPage(statusReport, queueActions, consoleToken,
-                deadLetters, history, clock));
+                deadLetters, history, settings.spoolDir(), clock));
 
         ScheduledJobs jobs = ScheduledJobs.install(context, settings, deadLetters, clock);
         boolean dsn = settings.get(RelayKeys.DSN_ENABLED);

@@ -17,6 +17,7 @@ import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.delivery.DeliveryFailureHandler;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.PartialRequeue;
@@ -78,7 +79,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(RelayMetrics.BEAN, metrics);
 
         // The durable queue.
-        RelayBroker broker = new RelayBroker(BrokerSettings.from(settings));
+        BrokerSettings brokerSettings = BrokerSettings.from(settings);
+        RelayBroker broker = new RelayBroker(brokerSettings);
         context.addService(broker, true, true);
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
@@ -115,6 +117,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind("relayPartialRequeue", new PartialRequeue());
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(
                 settings.get(RelayKeys.DELIVERY_MAX_AGE), clock));
+        DeliveryHistory history = new DeliveryHistory(brokerSettings.redeliveryDelay(),
+                brokerSettings.redeliveryMultiplier(), brokerSettings.maxRedeliveryDelay(), clock);
+        beans.bind(DeliveryHistory.BEAN, history);
 
         // Intake over SMTP, when configured.
         SmtpListener smtpListener = SmtpListenerSetup.install(context, settings, parser, clock).orElse(null);

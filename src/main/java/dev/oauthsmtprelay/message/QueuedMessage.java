@@ -1,9 +1,11 @@
 package dev.oauthsmtprelay.message;
 
+import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
+import jakarta.mail.internet.MimeUtility;
 import org.apache.camel.Message;
 
 /**
@@ -20,7 +22,12 @@ public final class QueuedMessage {
     public static final String RELAY_ID = "RelayId";
     public static final String QUEUED_AT = "RelayQueuedAt";
     public static final String SOURCE = "RelaySource";
+    /** The Subject, decoded and cut to {@value #SUBJECT_LENGTH} characters, for {@code queue list --subject}. */
+    public static final String SUBJECT = "RelaySubject";
+    /** The message's size in bytes. */
+    public static final String SIZE = "RelaySize";
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+    static final int SUBJECT_LENGTH = 200;
 
     private QueuedMessage() {
     }
@@ -34,6 +41,21 @@ public final class QueuedMessage {
         target.setHeader(RELAY_ID, relayId);
         target.setHeader(SOURCE, source);
         target.setHeader(QUEUED_AT, queuedAt.toEpochMilli());
+        target.setHeader(SIZE, (long) message.mime().length);
+        List<String> subject = MimeHeaderSection.read(message.mime()).values("Subject");
+        if (!subject.isEmpty()) {
+            target.setHeader(SUBJECT, decoded(subject.get(0)));
+        }
+    }
+
+    private static String decoded(String subject) {
+        String text;
+        try {
+            text = MimeUtility.decodeText(subject);
+        } catch (UnsupportedEncodingException e) {
+            text = subject;
+        }
+        return text.length() > SUBJECT_LENGTH ? text.substring(0, SUBJECT_LENGTH) : text;
     }
 
     public static byte[] mime(Message message) throws org.apache.camel.InvalidPayloadException {

@@ -68,6 +68,10 @@ class QueueCommand {
         @Option(names = "--recipient", paramLabel = "ADDRESS", description = "Only messages to this recipient.")
         String recipient;
 
+        @Option(names = "--subject", paramLabel = "TEXT", description = "Only messages whose Subject contains TEXT "
+                + "(ignoring case).")
+        String subject;
+
         @Option(names = "--older-than", paramLabel = "AGE", description = "Only messages queued longer ago, e.g. 1h, 30m, 2d.")
         String olderThan;
 
@@ -79,20 +83,30 @@ class QueueCommand {
             Map<String, String> query = new LinkedHashMap<>();
             put(query, "sender", sender);
             put(query, "recipient", recipient);
+            put(query, "subject", subject);
             put(query, "olderThan", olderThan);
             JsonNode entries = relay.get("/queue", query);
             if (json) {
                 out.println(entries.toPrettyString());
                 return 0;
             }
-            out.println(String.format("%-30s %7s  %-10s  %-32s  %s", "ID", "AGE", "STATE", "SENDER", "RECIPIENTS"));
+            out.println(String.format("%-30s %7s  %-10s %5s  %-32s  %s", "ID", "AGE", "STATE", "TRIES", "SENDER",
+                    "RECIPIENTS"));
             for (JsonNode entry : entries) {
                 JsonNode recipients = entry.path("recipients");
                 String to = recipients.size() == 0 ? "" : recipients.get(0).asText()
                         + (recipients.size() > 1 ? " (+" + (recipients.size() - 1) + ")" : "");
-                out.println(String.format("%-30s %7s  %-10s  %-32s  %s", entry.path("id").asText(),
+                out.println(String.format("%-30s %7s  %-10s %5d  %-32s  %s", entry.path("id").asText(),
                         age(entry.path("ageSeconds").asLong()), entry.path("state").asText(),
-                        entry.path("sender").asText(), to));
+                        entry.path("failedAttempts").asInt(), entry.path("sender").asText(), to));
+                if (entry.path("subject").isTextual()) {
+                    out.println("    subject: " + entry.path("subject").asText() + ", " + entry.path("size").asLong()
+                            + " bytes");
+                }
+                if (entry.path("lastError").isTextual()) {
+                    out.println("    last error: " + entry.path("lastError").asText()
+                            + (entry.path("nextAttempt").isTextual() ? "; next attempt " + entry.path("nextAttempt").asText() : ""));
+                }
             }
             out.println(entries.size() + " message(s)");
             return 0;

@@ -99,6 +99,7 @@ public final class SpoolFileIntake implements Processor {
         // The codec writes the JMS properties exactly as for a message in memory; the body is then the stream.
         QueuedMessage.write(exchange.getIn(), new RelayMessage(message.headerSection(), message.envelope()),
                 RelayIds.next(clock), "spool:" + name, clock.instant());
+        exchange.getIn().setHeader(QueuedMessage.SIZE, Files.size(file));
         InputStream body = message.open();
         // Artemis closes the stream once it has sent it; this closes it when the send never started.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

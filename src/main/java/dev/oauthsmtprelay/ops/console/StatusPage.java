@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.ops.console;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,12 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.DeadLetterSummary;
+import dev.oauthsmtprelay.deadletter.RetriedDeadLetter;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.ops.queue.ConsoleToken;
 import dev.oauthsmtprelay.ops.queue.QueueActions;
@@ -31,18 +35,23 @@ import dev.oauthsmtprelay.ops.status.StatusReport;
  */
 public final class StatusPage implements Processor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
     private static final int ROWS = 200;
+    private static final String DEAD_LETTER = "dead-letter-";
 
     private final StatusReport status;
     private final QueueActions queue;
     private final ConsoleToken token;
     private final DeadLetterStore deadLetters;
     private final FlowHistory history;
+    private final Path spoolDir;
     private final Clock clock;
     private final String csrf = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
+    /** @param spoolDir where a retried dead letter goes back in */
     public StatusPage(StatusReport status, QueueActions queue, ConsoleToken token, DeadLetterStore deadLetters,
-                      FlowHistory history, Clock clock) {
+                      FlowHistory history, Path spoolDir, Clock clock) {
+        this.spoolDir = spoolDir;
         this.status = status;
         this.queue = queue;
         this.token = token;
@@ -103,15 +112,35 @@ public final class StatusPage implements Processor {
             return "Nothing to do: no button was pressed";
         }
         String action = button.substring(0, space);
+        if (action.startsWith(DEAD_LETTER)) {
+            return deadLetter(action.substring(DEAD_LETTER.length()), button.substring(space + 1));
+        }
         Map<String, String> selection = new LinkedHashMap<>();
         selection.put("id", button.substring(space + 1));
         Map<String, Object> result = queue.act(action, QueueSelection.from(selection), "the status page");
         return action + ": " + result.get("count") + " message(s) (" + result.get("selection") + ")";
     }
 
+    private String deadLetter(String action, String id) {
+        if (!deadLetters.exists(id)) {
+            return "No dead letter " + id;
+        }
+        if (action.equals("retry")) {
+            RetriedDeadLetter retried = deadLetters.retry(id, spoolDir);
+            LOG.info("dead letter {} retried from the status page: back in the spool as {}", id, retried.spoolFile());
+            return "dead letter " + id + " is back in the spool, for " + retried.recipients().size() + " recipient(s)";
+        }
+        if (action.equals("delete")) {
+            deadLetters.delete(id);
+            LOG.warn("dead letter {} deleted from the status page", id);
+            return "dead letter " + id + " deleted";
+        }
+        throw new IllegalArgumentException("unknown dead-letter action " + action);
+    }
+
     private String page(RelayMetrics metrics, String notice, boolean refused) throws Exception {
         Map<String, Object> report = status.report(metrics);
-        List<Map<String, Object>> entries = queue.list(null, null, null);
+        List<Map<String, Object>> entries = queue.list(null, null, null, null);
         long held = entries.stream().filter(e -> "held".equals(e.get("state"))).count();
         List<DeadLetterSummary> letters = deadLetters.list();
         Instant now = clock.instant();
@@ -136,7 +165,7 @@ public final class StatusPage implements Processor {
                 .append(Svg.plot("Delivered per minute", minutes, FlowHistory.Minute::delivered, "#070", now))
                 .append(Svg.plot("Failed per minute (retried or dead-lettered)", minutes, FlowHistory.Minute::failed, "#b00", now))
                 .append(Svg.plot("Queue depth", minutes, FlowHistory.Minute::depth, "#036", now));
-        html.append(mail(entries)).append(deadLetterTable(letters, now)).append("</body></html>\n");
+        html.append(mail(entries)).append(deadLetterTable(letters)).append("</body></html>\n");
         return html.toString();
     }
 
@@ -203,16 +232,19 @@ public final class StatusPage implements Processor {
         return "<button name=\"do\" value=\"" + action + " " + id + "\">" + action + "</button> ";
     }
 
-    private static String deadLetterTable(List<DeadLetterSummary> letters, Instant now) {
-        StringBuilder html = new StringBuilder("<h2>Dead letters</h2><table id=\"dead\"><tr><th>Id</th><th>Last attempt</th>"
-                + "<th>Sender</th><th>Reason</th></tr>");
+    private String deadLetterTable(List<DeadLetterSummary> letters) {
+        StringBuilder html = new StringBuilder("<h2>Dead letters</h2><form method=\"post\" action=\"/console\">"
+                + "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\"><label>Console token "
+                + "<input type=\"password\" name=\"token\" id=\"dead-token\" autocomplete=\"current-password\"></label>"
+                + "<table id=\"dead\"><tr><th>Id</th><th>Last attempt</th><th>Sender</th><th>Reason</th><th></th></tr>");
         for (DeadLetterSummary letter : letters.subList(0, Math.min(ROWS, letters.size()))) {
             html.append("<tr><td>").append(Html.escape(letter.id())).append("</td><td>")
                     .append(letter.lastAttempt() == null ? "" : Html.escape(letter.lastAttempt())).append("</td><td>")
                     .append(Html.escape(letter.mailFrom())).append("</td><td>").append(Html.escape(letter.reason()))
-                    .append("</td></tr>");
+                    .append("</td><td>").append(button(DEAD_LETTER + "retry", Html.escape(letter.id())))
+                    .append(button(DEAD_LETTER + "delete", Html.escape(letter.id()))).append("</td></tr>");
         }
-        return html.append("</table><p>Retry or delete dead letters with 'dead-letter retry|delete'.</p>\n").toString();
+        return html.append("</table></form>\n").toString();
     }
 
     private static String number(Object value) {

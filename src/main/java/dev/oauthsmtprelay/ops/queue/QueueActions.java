@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.message.QueuedMessage;
 import dev.oauthsmtprelay.queue.QueueAdmin;
 
@@ -28,15 +29,21 @@ public final class QueueActions {
     private static final Pattern AGE = Pattern.compile("(\\d+)\\s*([smhd])");
 
     private final QueueAdmin admin;
+    private final DeliveryHistory history;
     private final Clock clock;
 
-    public QueueActions(QueueAdmin admin, Clock clock) {
+    public QueueActions(QueueAdmin admin, DeliveryHistory history, Clock clock) {
         this.admin = admin;
+        this.history = history;
         this.clock = clock;
     }
 
-    /** Queued and held messages, optionally only one sender's, one recipient's, or those older than an age. */
-    public List<Map<String, Object>> list(String sender, String recipient, String olderThanText) throws Exception {
+    /**
+     * Queued and held messages; each filter may be null: one envelope sender, one recipient, a text in the Subject
+     * (ignoring case), or queued longer ago than an age such as {@code 1h}.
+     */
+    public List<Map<String, Object>> list(String sender, String recipient, String subject, String olderThanText)
+            throws Exception {
         Duration olderThan = olderThanText == null || olderThanText.isBlank() ? Duration.ZERO : age(olderThanText);
         Instant now = clock.instant();
         List<Map<String, Object>> entries = new ArrayList<>();
@@ -47,6 +54,10 @@ public final class QueueActions {
             }
             if (recipient != null && !recipient.isBlank() && ((List<?>) entry.get("recipients")).stream()
                     .noneMatch(r -> recipient.equalsIgnoreCase(String.valueOf(r)))) {
+                continue;
+            }
+            if (subject != null && !subject.isBlank() && !String.valueOf(entry.get("subject")).toLowerCase(Locale.ROOT)
+                    .contains(subject.toLowerCase(Locale.ROOT))) {
                 continue;
             }
             if (((Number) entry.get("ageSeconds")).longValue() < olderThan.toSeconds()) {
@@ -112,7 +123,7 @@ public final class QueueActions {
         return result;
     }
 
-    private static Map<String, Object> entry(Map<String, Object> row, Instant now) {
+    private Map<String, Object> entry(Map<String, Object> row, Instant now) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", row.get(QueuedMessage.RELAY_ID));
         entry.put("state", row.get("state"));
@@ -125,6 +136,14 @@ public final class QueueActions {
         entry.put("ageSeconds", Math.max(0, Duration.between(queued, now).toSeconds()));
         entry.put("source", row.get(QueuedMessage.SOURCE));
         entry.put("messageId", row.get(QueuedMessage.MESSAGE_ID));
+        entry.put("subject", row.get(QueuedMessage.SUBJECT));
+        entry.put("size", row.get(QueuedMessage.SIZE));
+        DeliveryHistory.Attempts attempts = row.get(QueuedMessage.RELAY_ID) == null ? null
+                : history.of(String.valueOf(row.get(QueuedMessage.RELAY_ID))).orElse(null);
+        entry.put("failedAttempts", attempts == null ? 0 : attempts.failed());
+        entry.put("lastError", attempts == null ? null : attempts.lastError());
+        entry.put("nextAttempt", attempts == null || !"retry".equals(row.get("state")) ? null
+                : attempts.nextAttempt().toString());
         return entry;
     }
 

@@ -20,7 +20,7 @@ import org.apache.camel.Processor;
 public final class QueueConsole implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> PARAMETERS = List.of("id", "sender", "all", "recipient", "olderThan", "operator");
+    private static final List<String> PARAMETERS = List.of("id", "sender", "all", "recipient", "subject", "olderThan", "operator");
 
     private final QueueActions actions;
     private final ConsoleToken token;
@@ -41,7 +41,8 @@ public final class QueueConsole implements Processor {
         Object body;
         try {
             if (method.equals("GET") && path.isEmpty()) {
-                body = actions.list(params.get("sender"), params.get("recipient"), params.get("olderThan"));
+                body = actions.list(params.get("sender"), params.get("recipient"), params.get("subject"),
+                        params.get("olderThan"));
             } else if (method.equals("GET")) {
                 body = actions.show(path);
                 if (body == null) {

@@ -26,7 +26,8 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 class QueueCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern ID = Pattern.compile("^(\\d{8}-\\d{6}-\\S+)\\s+\\S+\\s+(\\S+)\\s+(\\S+)", Pattern.MULTILINE);
+    private static final Pattern ID = Pattern.compile("^(\\d{8}-\\d{6}-\\S+)\\s+\\S+\\s+(\\S+)\\s+\\d+\\s+(\\S+)",
+            Pattern.MULTILINE);
 
     @RegisterExtension
     final RelayTestBed bed = new RelayTestBed();
@@ -72,7 +73,10 @@ class QueueCommandTest {
 
         assertThat(queue("list")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("billing@example.com").contains("payroll@example.com")
-                .contains("3 message(s)");
+                .contains("3 message(s)").contains("    subject: statement 1, ").contains("    subject: payslip, ")
+                .containsPattern("    last error: .*refused the XOAUTH2 login");
+        assertThat(queue("list", "--subject", "STATEMENT")).isZero();
+        assertThat(out.toString()).contains("2 message(s)").doesNotContain("payslip");
         assertThat(queue("hold", "--sender", "billing@example.com")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("held 2 message(s) (sender billing@example.com)");
         first.close();

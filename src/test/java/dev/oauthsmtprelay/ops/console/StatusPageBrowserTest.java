@@ -26,6 +26,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
@@ -64,7 +65,8 @@ class StatusPageBrowserTest {
         relay = bed.relay(dir, Map.of("relay.health.port", port, "relay.console.token", TOKEN));
         relay.drop("a.eml", "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: one\r\n\r\nx\r\n");
         relay.drop("b.eml", "From: billing@example.com\r\nTo: other@example.net\r\nSubject: two\r\n\r\nx\r\n");
-        await(Duration.ofSeconds(20), () -> relay.queueDepth() == 2, () -> "two queued");
+        await(Duration.ofSeconds(20), () -> relay.queueDepth() == 2 && ((DeliveryGate) relay.context().getRegistry()
+                .lookupByName("relayDeliveryGate")).isPaused(), () -> "two queued and delivery paused");
         ((FlowHistory) relay.context().getRegistry().lookupByName("relayFlowHistory")).sample();
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
