@@ -131,7 +131,8 @@ class SmtpListenerTest {
             for (int i = 1; i < 10_000; i++) {
                 batch.append("RCPT TO:<r").append(i).append("@example.net>\r\n");
             }
-            smtp.send(batch.toString());
+            // RSET goes with the batch: reading 10,000 replies may take longer than the 2 s command timeout here
+            smtp.send(batch.append("RSET\r\n").toString());
             int accepted = 1;
             int refused = 0;
             for (int i = 1; i < 10_000; i++) {
@@ -145,7 +146,8 @@ class SmtpListenerTest {
             }
             assertThat(accepted).isEqualTo(5);
             assertThat(refused).isEqualTo(9995);
-            assertThat(smtp.command("RSET")).startsWith("250");
+            assertThat(smtp.reply()).startsWith("250"); // RSET
+            assertThat(smtp.command("NOOP")).startsWith("250");
         }
         assertListenerAnswers();
     }
