@@ -110,6 +110,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
+        beans.bind("relayMailboxPacing", PacingSetup.pacing(settings, environment, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), settings.get(RelayKeys.REWRITE_FROM),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold)));

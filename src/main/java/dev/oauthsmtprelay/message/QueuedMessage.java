@@ -26,6 +26,8 @@ public final class QueuedMessage {
     public static final String SUBJECT = "RelaySubject";
     /** The message's size in bytes. */
     public static final String SIZE = "RelaySize";
+    /** Set by pacing: the sending slot (epoch milliseconds) the message waits for in the queue. */
+    public static final String PACED_SLOT = "RelayPacedSlot";
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     static final int SUBJECT_LENGTH = 200;
 

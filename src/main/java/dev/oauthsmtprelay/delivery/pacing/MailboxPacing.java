@@ -1,0 +1,58 @@
+package dev.oauthsmtprelay.delivery.pacing;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.oauthsmtprelay.delivery.sender.SenderResolver;
+import dev.oauthsmtprelay.message.QueuedMessage;
+
+/**
+ * Before a message is prepared: when its sender mailbox has used up its messages for the minute, the message gets a
+ * slot later on and goes back to the queue as a new message scheduled for that slot ({@value #SCHEDULED}); this one
+ * is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
+ */
+public final class MailboxPacing implements Processor {
+
+    /** Artemis's property for a message that becomes deliverable at a time (epoch milliseconds). */
+    public static final String SCHEDULED = "_AMQ_SCHED_DELIVERY";
+    /** Exchange property set when the message must wait: the Instant of its slot. */
+    public static final String WAIT_UNTIL = "relayPacedUntil";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxPacing.class);
+
+    private final SenderResolver senders;
+    private final SendingSlots slots;
+    private final Clock clock;
+
+    public MailboxPacing(SenderResolver senders, SendingSlots slots, Clock clock) {
+        this.senders = senders;
+        this.slots = slots;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getIn();
+        String mailbox = senders.resolve(QueuedMessage.mailFrom(in)).mailbox().orElse(null);
+        if (mailbox == null) {
+            return; // preparation turns this into a dead letter with the reason
+        }
+        Long reserved = in.getHeader(QueuedMessage.PACED_SLOT, Long.class);
+        Instant slot = slots.next(mailbox.toLowerCase(java.util.Locale.ROOT),
+                reserved == null ? null : Instant.ofEpochMilli(reserved));
+        if (!slot.isAfter(clock.instant())) {
+            return;
+        }
+        LOG.debug("{} waits for its sending slot at {} ({}: relay.pacing.messages-per-minute)",
+                QueuedMessage.relayId(in), slot, mailbox);
+        in.setHeader(QueuedMessage.PACED_SLOT, slot.toEpochMilli());
+        in.setHeader(SCHEDULED, slot.toEpochMilli());
+        exchange.setProperty(WAIT_UNTIL, slot);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.oauthsmtprelay.delivery.pacing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * At most {@code limit} sends per mailbox in any {@code window}, handed out as times: a send that fits goes now, the
+ * next one gets the first time at which it fits. Each answer is a reservation, so a backlog spreads over the minutes
+ * ahead instead of waking all at once; the message that comes back at its reserved time claims it.
+ */
+public final class SendingSlots {
+
+    private final int limit;
+    private final Duration window;
+    private final Clock clock;
+    private final Map<String, List<Instant>> slotsByMailbox = new HashMap<>();
+
+    public SendingSlots(int limit, Duration window, Clock clock) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        this.limit = limit;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /**
+     * When this mailbox may send the message.
+     *
+     * @param reserved the slot the message was given before (it waited for it), or null
+     * @return now or earlier when it may go now; otherwise the reserved time to wait for
+     */
+    public synchronized Instant next(String mailbox, Instant reserved) {
+        Instant now = clock.instant();
+        List<Instant> slots = slotsByMailbox.computeIfAbsent(mailbox, m -> new ArrayList<>());
+        slots.removeIf(slot -> !slot.isAfter(now.minus(window)));
+        if (reserved != null && !reserved.isAfter(now) && slots.contains(reserved)) {
+            return reserved; // its own reservation, made when it was told to wait
+        }
+        // Sorted slots: a window that holds the new one starts after slots[n - limit], so it holds at most limit.
+        int n = slots.size();
+        Instant slot = n < limit ? now : later(now, slots.get(n - limit).plus(window));
+        insertSorted(slots, slot);
+        return slot;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static void insertSorted(List<Instant> slots, Instant slot) {
+        int at = 0;
+        while (at < slots.size() && !slots.get(at).isAfter(slot)) {
+            at++;
+        }
+        slots.add(at, slot);
+    }
+}
