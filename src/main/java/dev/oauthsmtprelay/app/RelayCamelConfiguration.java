@@ -110,10 +110,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
-        beans.bind("relayMailboxPacing", PacingSetup.pacing(settings, environment, clock));
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, environment, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), settings.get(RelayKeys.REWRITE_FROM),
-                new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold)));
+                new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
+                ProviderLimits.recipientsPerTransaction(settings, environment)));
         beans.bind("relayDeliveryOutcome", new DeliveryOutcome());
         beans.bind("relayPartialRequeue", new PartialRequeue());
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(

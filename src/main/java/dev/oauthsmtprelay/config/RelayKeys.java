@@ -212,6 +212,9 @@ public final class RelayKeys {
     public static final Key<Integer> PACING_MESSAGES_PER_MINUTE = key("relay.pacing.messages-per-minute",
             Stage.DELIVERY, integer(0, 1_000_000), null,
             "Messages per sender mailbox per minute; unset: 30 for Microsoft 365, none for Google; 0 = no pacing.");
+    public static final Key<Integer> DELIVERY_RECIPIENTS_PER_TRANSACTION = key(
+            "relay.delivery.recipients-per-transaction", Stage.DELIVERY, integer(0, 1_000_000), null,
+            "RCPT TO per SMTP transaction, the rest in copies; unset: 500 Microsoft 365, 100 Google; 0 = all.");
     public static final Key<Duration> DELIVERY_MAX_AGE = key("relay.delivery.max-age", Stage.DELIVERY, DURATION,
             "120h", "A message still failing transiently after this long becomes a dead letter.");
     public static final Key<Long> DELIVERY_STREAM_THRESHOLD = key("relay.delivery.stream-threshold", Stage.DELIVERY,

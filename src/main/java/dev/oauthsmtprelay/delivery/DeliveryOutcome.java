@@ -37,11 +37,24 @@ public final class DeliveryOutcome implements Processor {
                     "The hub refused these recipients: " + describe(report.rejectedPermanently()),
                     String.join("; ", report.rejectedPermanently().values())).setOn(exchange);
         }
+        List<String> again = new ArrayList<>();
         if (!report.rejectedTemporarily().isEmpty()) {
-            exchange.setProperty(DeliveryAttempt.REFUSED_FOR_NOW, List.copyOf(report.rejectedTemporarily().keySet()));
+            again.addAll(report.rejectedTemporarily().keySet());
             LOG.info("Queuing {} again for {} recipient(s) the hub refused for now: {}",
                     QueuedMessage.relayId(exchange.getIn()), report.rejectedTemporarily().size(),
                     describe(report.rejectedTemporarily()));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> deferred = exchange.getProperty(DeliveryAttempt.DEFERRED, List.class);
+        if (deferred != null && !deferred.isEmpty()) {
+            again.addAll(deferred);
+            LOG.info("Queuing {} again for the next {} recipient(s): the provider takes {} per message "
+                    + "(relay.delivery.recipients-per-transaction)", QueuedMessage.relayId(exchange.getIn()),
+                    deferred.size(), report.accepted().size() + report.rejectedPermanently().size()
+                            + report.rejectedTemporarily().size());
+        }
+        if (!again.isEmpty()) {
+            exchange.setProperty(DeliveryAttempt.REFUSED_FOR_NOW, List.copyOf(again));
         }
     }
 

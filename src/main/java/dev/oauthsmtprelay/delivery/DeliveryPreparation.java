@@ -30,18 +30,25 @@ public final class DeliveryPreparation implements Processor {
     private final Session session;
     private final boolean rewriteFrom;
     private final QueuedBodyFiles bodyFiles;
+    private final int recipientsPerTransaction;
 
     /** @param rewriteFrom relay.rewrite-from: make the From header the sender mailbox when it differs */
     public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom) {
-        this(senders, session, rewriteFrom, QueuedBodyFiles.none());
+        this(senders, session, rewriteFrom, QueuedBodyFiles.none(), 0);
     }
 
-    /** @param bodyFiles where large queued messages are streamed to instead of being read into memory */
-    public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom, QueuedBodyFiles bodyFiles) {
+    /**
+     * @param bodyFiles                where large queued messages are streamed to instead of being read into memory
+     * @param recipientsPerTransaction relay.delivery.recipients-per-transaction; the rest go in a copy queued next;
+     *                                 0 = all at once
+     */
+    public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom, QueuedBodyFiles bodyFiles,
+                               int recipientsPerTransaction) {
         this.senders = senders;
         this.session = session;
         this.rewriteFrom = rewriteFrom;
         this.bodyFiles = bodyFiles;
+        this.recipientsPerTransaction = recipientsPerTransaction;
     }
 
     @Override
@@ -56,6 +63,11 @@ public final class DeliveryPreparation implements Processor {
         }
         String mailbox = resolution.mailbox().get();
         exchange.setProperty(DeliveryAttempt.MAILBOX, mailbox);
+        if (recipientsPerTransaction > 0 && recipients.size() > recipientsPerTransaction) {
+            exchange.setProperty(DeliveryAttempt.DEFERRED,
+                    List.copyOf(recipients.subList(recipientsPerTransaction, recipients.size())));
+            recipients = recipients.subList(0, recipientsPerTransaction);
+        }
         boolean rewrite = rewriteFrom && !mailbox.equalsIgnoreCase(from);
         try {
             Optional<SharedFileInputStream> streamed = rewrite ? Optional.empty()

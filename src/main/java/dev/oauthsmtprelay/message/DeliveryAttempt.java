@@ -24,6 +24,8 @@ public final class DeliveryAttempt {
     public static final String ACCEPTED = "relayAccepted";
     /** The recipients the hub refused for now (a list), to be queued again. */
     public static final String REFUSED_FOR_NOW = "relayRefusedForNow";
+    /** Recipients beyond the provider's recipients per transaction (a list): sent in a copy queued next. */
+    public static final String DEFERRED = "relayDeferredRecipients";
     /** What the failure handling decided: {@code dead-letter}, {@code retry} or {@code pause}. */
     public static final String FAILURE_ACTION = "relayFailureAction";
     /** Why delivery failed, with the fix. */

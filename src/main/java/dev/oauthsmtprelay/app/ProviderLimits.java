@@ -15,22 +15,33 @@ import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 
-/** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset. */
-final class PacingSetup {
+/** The per-mailbox limits whose defaults come from the provider of the credentials: pacing and recipients. */
+final class ProviderLimits {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PacingSetup.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderLimits.class);
     /** Exchange Online: 30 messages a minute per mailbox. */
     static final int MICROSOFT_PER_MINUTE = 30;
+    /** Exchange Online: 500 recipients per message; Gmail: 100 per message sent over SMTP. */
+    static final int MICROSOFT_RECIPIENTS = 500;
+    static final int GOOGLE_RECIPIENTS = 100;
 
-    private PacingSetup() {
+    private ProviderLimits() {
     }
 
+    /** {@code relay.delivery.recipients-per-transaction}, with the provider's limit when unset. */
+    static int recipientsPerTransaction(RelaySettings settings, RelayEnvironment environment) {
+        return settings.optional(RelayKeys.DELIVERY_RECIPIENTS_PER_TRANSACTION).orElseGet(() ->
+                environment.credentials().credentials().provider() == Provider.MICROSOFT ? MICROSOFT_RECIPIENTS
+                        : GOOGLE_RECIPIENTS);
+    }
+
+    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset. */
     static Processor pacing(RelaySettings settings, RelayEnvironment environment, Clock clock) {
         Provider provider = environment.credentials().credentials().provider();
         int perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE)
                 .orElse(provider == Provider.MICROSOFT ? MICROSOFT_PER_MINUTE : 0);
         if (perMinute == 0) {
-            return PacingSetup::unpaced;
+            return ProviderLimits::unpaced;
         }
         LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
                 RelayKeys.PACING_MESSAGES_PER_MINUTE);
