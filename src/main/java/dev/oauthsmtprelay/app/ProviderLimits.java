@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Provider;
+import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
@@ -24,6 +25,8 @@ final class ProviderLimits {
     /** Exchange Online: 500 recipients per message; Gmail: 100 per message sent over SMTP. */
     static final int MICROSOFT_RECIPIENTS = 500;
     static final int GOOGLE_RECIPIENTS = 100;
+    /** Gmail: 2,000 messages a day per user. */
+    static final int GOOGLE_MESSAGES_PER_DAY = 2000;
 
     private ProviderLimits() {
     }
@@ -35,21 +38,32 @@ final class ProviderLimits {
                         : GOOGLE_RECIPIENTS);
     }
 
-    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset. */
-    static Processor pacing(RelaySettings settings, RelayEnvironment environment, Clock clock) {
+    /** {@code relay.quota.*}, with the provider's limits when unset; counted in {@code <data>/quota}. */
+    static DailyQuota quota(RelaySettings settings, RelayEnvironment environment, Clock clock) {
+        Provider provider = environment.credentials().credentials().provider();
+        int messages = settings.optional(RelayKeys.QUOTA_MESSAGES_PER_DAY)
+                .orElse(provider == Provider.GOOGLE ? GOOGLE_MESSAGES_PER_DAY : 0);
+        return new DailyQuota(messages, settings.get(RelayKeys.QUOTA_RECIPIENTS_PER_DAY),
+                settings.dataDir().resolve("quota"), clock);
+    }
+
+    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset, and the daily quota. */
+    static Processor pacing(RelaySettings settings, RelayEnvironment environment, DailyQuota quota, Clock clock) {
         Provider provider = environment.credentials().credentials().provider();
         int perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE)
                 .orElse(provider == Provider.MICROSOFT ? MICROSOFT_PER_MINUTE : 0);
-        if (perMinute == 0) {
+        if (perMinute == 0 && !quota.limited()) {
             return ProviderLimits::unpaced;
         }
-        LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
-                RelayKeys.PACING_MESSAGES_PER_MINUTE);
-        return new MailboxPacing(SenderResolver.from(settings), new SendingSlots(perMinute, Duration.ofMinutes(1), clock),
-                clock);
+        if (perMinute > 0) {
+            LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
+                    RelayKeys.PACING_MESSAGES_PER_MINUTE);
+        }
+        return new MailboxPacing(SenderResolver.from(settings),
+                perMinute == 0 ? null : new SendingSlots(perMinute, Duration.ofMinutes(1), clock), quota, clock);
     }
 
     private static void unpaced(Exchange exchange) {
-        // relay.pacing.messages-per-minute=0, or a provider without a per-minute limit
+        // no per-minute pacing and no daily limit
     }
 }

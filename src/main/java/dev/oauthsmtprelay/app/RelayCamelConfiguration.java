@@ -22,6 +22,7 @@ import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.PartialRequeue;
 import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
 import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
@@ -110,7 +111,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
-        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, environment, clock));
+        DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
+        beans.bind("relayDailyQuota", quota);
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, environment, quota, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), settings.get(RelayKeys.REWRITE_FROM),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),

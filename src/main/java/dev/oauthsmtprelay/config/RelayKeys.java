@@ -215,6 +215,11 @@ public final class RelayKeys {
     public static final Key<Integer> DELIVERY_RECIPIENTS_PER_TRANSACTION = key(
             "relay.delivery.recipients-per-transaction", Stage.DELIVERY, integer(0, 1_000_000), null,
             "RCPT TO per SMTP transaction, the rest in copies; unset: 500 Microsoft 365, 100 Google; 0 = all.");
+    public static final Key<Integer> QUOTA_MESSAGES_PER_DAY = key("relay.quota.messages-per-day", Stage.DELIVERY,
+            integer(0, Integer.MAX_VALUE), null,
+            "Messages per sender mailbox in 24 h; unset: 2000 for Google, none for Microsoft 365; 0 = no limit.");
+    public static final Key<Integer> QUOTA_RECIPIENTS_PER_DAY = key("relay.quota.recipients-per-day", Stage.DELIVERY,
+            integer(0, Integer.MAX_VALUE), "10000", "Recipients per sender mailbox in 24 h; 0 = no limit.");
     public static final Key<Duration> DELIVERY_MAX_AGE = key("relay.delivery.max-age", Stage.DELIVERY, DURATION,
             "120h", "A message still failing transiently after this long becomes a dead letter.");
     public static final Key<Long> DELIVERY_STREAM_THRESHOLD = key("relay.delivery.stream-threshold", Stage.DELIVERY,

@@ -28,6 +28,8 @@ public final class QueuedMessage {
     public static final String SIZE = "RelaySize";
     /** Set by pacing: the sending slot (epoch milliseconds) the message waits for in the queue. */
     public static final String PACED_SLOT = "RelayPacedSlot";
+    /** Set by pacing: the time (epoch milliseconds) a message waits for because its mailbox used its daily limit. */
+    public static final String QUOTA_WAIT = "RelayQuotaWait";
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     static final int SUBJECT_LENGTH = 200;
 

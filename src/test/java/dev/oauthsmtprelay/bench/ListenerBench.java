@@ -212,6 +212,7 @@ public final class ListenerBench {
                 .append("relay.listener.port=").append(port).append('\n')
                 // the sandbox hub has no per-minute limit: measure the relay, not Exchange's 30 a minute
                 .append("relay.pacing.messages-per-minute=0\n")
+                .append("relay.quota.recipients-per-day=0\n").append("relay.quota.messages-per-day=0\n")
                 .append("relay.log.level=WARN\n");
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("relay."))
                 .forEach(k -> text.append(k).append('=').append(System.getProperty(k)).append('\n'));

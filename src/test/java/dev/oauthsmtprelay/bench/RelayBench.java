@@ -1,7 +1,6 @@
 package dev.oauthsmtprelay.bench;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,6 +252,7 @@ public final class RelayBench {
                 .append("relay.delivery.concurrency=").append(concurrency).append('\n')
                 // the sandbox hub has no per-minute limit: measure the relay, not Exchange's 30 a minute
                 .append("relay.pacing.messages-per-minute=0\n")
+                .append("relay.quota.recipients-per-day=0\n").append("relay.quota.messages-per-day=0\n")
                 .append("relay.log.level=WARN\n");
         // Any relay.* system property given to the bench goes into the relay's configuration (tuning runs).
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("relay."))

@@ -2,6 +2,7 @@ package dev.oauthsmtprelay.delivery.pacing;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -13,9 +14,9 @@ import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
- * Before a message is prepared: when its sender mailbox has used up its messages for the minute, the message gets a
- * slot later on and goes back to the queue as a new message scheduled for that slot ({@value #SCHEDULED}); this one
- * is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
+ * Before a message is prepared: when its sender mailbox has used up its daily limit, or its messages for the minute,
+ * the message goes back to the queue as a new message scheduled for the time it may go ({@value #SCHEDULED}): when
+ * the day's window frees, or its sending slot. This one is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
  */
 public final class MailboxPacing implements Processor {
 
@@ -28,11 +29,14 @@ public final class MailboxPacing implements Processor {
 
     private final SenderResolver senders;
     private final SendingSlots slots;
+    private final DailyQuota quota;
     private final Clock clock;
 
-    public MailboxPacing(SenderResolver senders, SendingSlots slots, Clock clock) {
+    /** @param slots the per-minute pacing, or null without one */
+    public MailboxPacing(SenderResolver senders, SendingSlots slots, DailyQuota quota, Clock clock) {
         this.senders = senders;
         this.slots = slots;
+        this.quota = quota;
         this.clock = clock;
     }
 
@@ -43,16 +47,33 @@ public final class MailboxPacing implements Processor {
         if (mailbox == null) {
             return; // preparation turns this into a dead letter with the reason
         }
+        String key = mailbox.toLowerCase(Locale.ROOT);
+        boolean waited = in.getHeader(QueuedMessage.QUOTA_WAIT) != null;
+        in.removeHeader(QueuedMessage.QUOTA_WAIT);
+        Instant free = quota.availableAt(key, QueuedMessage.recipients(in).size(), waited);
+        if (free.isAfter(clock.instant())) {
+            in.removeHeader(QueuedMessage.PACED_SLOT);
+            in.setHeader(QueuedMessage.QUOTA_WAIT, free.toEpochMilli());
+            requeueAt(exchange, free);
+            return;
+        }
+        if (slots == null) {
+            return;
+        }
         Long reserved = in.getHeader(QueuedMessage.PACED_SLOT, Long.class);
-        Instant slot = slots.next(mailbox.toLowerCase(java.util.Locale.ROOT),
-                reserved == null ? null : Instant.ofEpochMilli(reserved));
+        Instant slot = slots.next(key, reserved == null ? null : Instant.ofEpochMilli(reserved));
         if (!slot.isAfter(clock.instant())) {
             return;
         }
         LOG.debug("{} waits for its sending slot at {} ({}: relay.pacing.messages-per-minute)",
                 QueuedMessage.relayId(in), slot, mailbox);
         in.setHeader(QueuedMessage.PACED_SLOT, slot.toEpochMilli());
-        in.setHeader(SCHEDULED, slot.toEpochMilli());
-        exchange.setProperty(WAIT_UNTIL, slot);
+        requeueAt(exchange, slot);
+    }
+
+    private static void requeueAt(Exchange exchange, Instant until) {
+        Message in = exchange.getIn();
+        in.setHeader(SCHEDULED, until.toEpochMilli());
+        exchange.setProperty(WAIT_UNTIL, until);
     }
 }

@@ -67,7 +67,9 @@ class StatusCommandTest {
         startRelay();
         hub.failNextData(1, "554 5.6.0 Message rejected: content not allowed");
         relay.drop("refused.eml", eml("refused"));
-        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "one dead letter");
+        // the dead letter is on disk before the queue commits the message's removal
+        await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1 && relay.queueDepth() == 0,
+                () -> "one dead letter, and the queue empty");
 
         int exit = status("--config", dir.resolve("relay.properties").toString());
 
