@@ -14,6 +14,8 @@ import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.DeliveryHistory;
+import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
 import dev.oauthsmtprelay.ops.console.StatusPage;
@@ -83,7 +85,9 @@ final class OperationsSetup {
         ConsoleToken consoleToken = new ConsoleToken(settings.optional(RelayKeys.CONSOLE_TOKEN));
         context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
         StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
-                environment.tokenService(), smtpListener);
+                environment.tokenService(), smtpListener,
+                context.getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class),
+                context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class));
         context.getRegistry().bind("relayStatus", statusReport);
         FlowHistory history = new FlowHistory(() -> (long) metrics.count("relay.messages.delivered"),
                 () -> (long) (metrics.count("relay.messages.retried") + metrics.count("relay.messages.dead.lettered")),

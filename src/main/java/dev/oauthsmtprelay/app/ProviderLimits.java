@@ -47,20 +47,25 @@ final class ProviderLimits {
                 settings.dataDir().resolve("quota"), clock);
     }
 
-    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset, and the daily quota. */
-    static Processor pacing(RelaySettings settings, RelayEnvironment environment, DailyQuota quota, Clock clock) {
+    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset; null without pacing. */
+    static SendingSlots slots(RelaySettings settings, RelayEnvironment environment, Clock clock) {
         Provider provider = environment.credentials().credentials().provider();
         int perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE)
                 .orElse(provider == Provider.MICROSOFT ? MICROSOFT_PER_MINUTE : 0);
-        if (perMinute == 0 && !quota.limited()) {
+        if (perMinute == 0) {
+            return null;
+        }
+        LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
+                RelayKeys.PACING_MESSAGES_PER_MINUTE);
+        return new SendingSlots(perMinute, Duration.ofMinutes(1), clock);
+    }
+
+    /** The step before delivery that holds back what the per-minute pacing or the daily quota does not allow yet. */
+    static Processor pacing(RelaySettings settings, SendingSlots slots, DailyQuota quota, Clock clock) {
+        if (slots == null && !quota.limited()) {
             return ProviderLimits::unpaced;
         }
-        if (perMinute > 0) {
-            LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
-                    RelayKeys.PACING_MESSAGES_PER_MINUTE);
-        }
-        return new MailboxPacing(SenderResolver.from(settings),
-                perMinute == 0 ? null : new SendingSlots(perMinute, Duration.ofMinutes(1), clock), quota, clock);
+        return new MailboxPacing(SenderResolver.from(settings), slots, quota, clock);
     }
 
     private static void unpaced(Exchange exchange) {

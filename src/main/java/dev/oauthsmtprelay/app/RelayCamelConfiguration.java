@@ -23,6 +23,7 @@ import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.PartialRequeue;
 import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
 import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
@@ -113,7 +114,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind("relayDeliveryGate", gate);
         DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
         beans.bind("relayDailyQuota", quota);
-        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, environment, quota, clock));
+        SendingSlots slots = ProviderLimits.slots(settings, environment, clock);
+        if (slots != null) {
+            beans.bind("relaySendingSlots", slots);
+        }
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), settings.get(RelayKeys.REWRITE_FROM),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),

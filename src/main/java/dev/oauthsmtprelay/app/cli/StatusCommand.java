@@ -89,11 +89,37 @@ class StatusCommand implements Callable<Integer> {
             }
         }
         printListener(status.path("listener"), out);
+        printMailboxes(status.path("mailboxes"), out);
         JsonNode counters = status.path("counters");
         out.println("since start: " + counters.path("received").asLong() + " received, "
                 + counters.path("delivered").asLong() + " delivered, " + counters.path("retried").asLong()
                 + " retried, " + counters.path("deadLettered").asLong() + " dead-lettered, "
                 + counters.path("rejected").asLong() + " rejected");
+    }
+
+    private static void printMailboxes(JsonNode mailboxes, PrintWriter out) {
+        if (mailboxes.isEmpty()) {
+            return;
+        }
+        out.println("sender mailboxes (last 24 h):");
+        for (JsonNode mailbox : mailboxes) {
+            StringBuilder line = new StringBuilder("  ").append(mailbox.path("mailbox").asText()).append(": ")
+                    .append(mailbox.path("messages24h").asInt()).append(limit(mailbox.path("messageLimit")))
+                    .append(" messages, ").append(mailbox.path("recipients24h").asInt())
+                    .append(limit(mailbox.path("recipientLimit"))).append(" recipients");
+            if (mailbox.path("waitingForLimit").asInt() > 0) {
+                line.append("; ").append(mailbox.path("waitingForLimit").asInt())
+                        .append(" waiting for the daily limit, the last until ").append(mailbox.path("limitWaitUntil").asText());
+            }
+            if (mailbox.path("pacedUntil").isTextual()) {
+                line.append("; paced backlog out by ").append(mailbox.path("pacedUntil").asText());
+            }
+            out.println(line);
+        }
+    }
+
+    private static String limit(JsonNode limit) {
+        return limit.asInt() > 0 ? " of " + limit.asInt() : "";
     }
 
     private static void printListener(JsonNode listener, PrintWriter out) {

@@ -39,8 +39,12 @@ public final class DailyQuota {
     record Sent(Instant at, int recipients) {
     }
 
-    /** What a mailbox used in the window, against its limits (0 = no limit). */
-    public record Usage(String mailbox, int messages, int messageLimit, int recipients, int recipientLimit) {
+    /**
+     * What a mailbox used in the window, against its limits (0 = no limit), how many of its messages wait for the
+     * window to free, and when the last of them may go (null when none waits).
+     */
+    public record Usage(String mailbox, int messages, int messageLimit, int recipients, int recipientLimit,
+                        int waiting, Instant lastWaiterAt) {
     }
 
     private final int messagesPerDay;
@@ -136,9 +140,12 @@ public final class DailyQuota {
     }
 
     public synchronized Usage usage(String mailbox) {
-        Deque<Sent> sent = prune(mailbox, clock.instant());
+        Instant now = clock.instant();
+        Deque<Sent> sent = prune(mailbox, now);
+        Deque<Instant> waiters = waiting.getOrDefault(mailbox, new ArrayDeque<>());
+        waiters.removeIf(time -> time.isBefore(now.minus(Duration.ofMinutes(1))));
         return new Usage(mailbox, sent.size(), messagesPerDay, sent.stream().mapToInt(Sent::recipients).sum(),
-                recipientsPerDay);
+                recipientsPerDay, waiters.size(), waiters.isEmpty() ? null : waiters.peekLast());
     }
 
     public synchronized List<Usage> usages() {

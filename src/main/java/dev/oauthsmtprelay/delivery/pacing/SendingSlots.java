@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * At most {@code limit} sends per mailbox in any {@code window}, handed out as times: a send that fits goes now, the
@@ -47,6 +50,21 @@ public final class SendingSlots {
         Instant slot = n < limit ? now : later(now, slots.get(n - limit).plus(window));
         insertSorted(slots, slot);
         return slot;
+    }
+
+    /** The last reserved slot of the mailbox, when it lies ahead: by then its paced backlog has gone out. */
+    public synchronized Optional<Instant> lastSlot(String mailbox) {
+        List<Instant> slots = slotsByMailbox.get(mailbox);
+        if (slots == null || slots.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant last = slots.get(slots.size() - 1);
+        return last.isAfter(clock.instant()) ? Optional.of(last) : Optional.empty();
+    }
+
+    /** The mailboxes that have sent or reserved in the last window. */
+    public synchronized Set<String> mailboxes() {
+        return new TreeSet<>(slotsByMailbox.keySet());
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -159,7 +159,7 @@ public final class StatusPage implements Processor {
                 .append("</td><td class=\"n\" id=\"in-retry\">").append(number(report.get("inRetry")))
                 .append("</td><td class=\"n\" id=\"held\">").append(held)
                 .append("</td><td class=\"n\" id=\"dead-letters\">").append(report.get("deadLetters")).append("</td></tr></table>\n");
-        html.append(tokens(report)).append(listener(report));
+        html.append(tokens(report)).append(mailboxes(report)).append(listener(report));
         List<FlowHistory.Minute> minutes = history.minutes();
         html.append("<h2>Last 24 hours</h2>\n")
                 .append(Svg.plot("Delivered per minute", minutes, FlowHistory.Minute::delivered, "#070", now))
@@ -192,6 +192,27 @@ public final class StatusPage implements Processor {
                     .append("</li>");
         }
         return html.append("</ul>\n").toString();
+    }
+
+    private static String mailboxes(Map<String, Object> report) {
+        StringBuilder html = new StringBuilder("<h2>Sender mailboxes (last 24 hours)</h2><table id=\"mailboxes\"><tr>"
+                + "<th>Mailbox</th><th>Messages</th><th>Recipients</th><th>Waiting for the daily limit</th>"
+                + "<th>Paced backlog out by</th></tr>");
+        for (Object value : (List<?>) report.get("mailboxes")) {
+            Map<?, ?> mailbox = (Map<?, ?>) value;
+            html.append("<tr><td>").append(Html.escape(mailbox.get("mailbox"))).append("</td><td>")
+                    .append(used(mailbox.get("messages24h"), mailbox.get("messageLimit"))).append("</td><td>")
+                    .append(used(mailbox.get("recipients24h"), mailbox.get("recipientLimit"))).append("</td><td>")
+                    .append(mailbox.get("waitingForLimit"))
+                    .append(mailbox.get("limitWaitUntil") == null ? "" : " until " + Html.escape(mailbox.get("limitWaitUntil")))
+                    .append("</td><td>").append(mailbox.get("pacedUntil") == null ? "" : Html.escape(mailbox.get("pacedUntil")))
+                    .append("</td></tr>");
+        }
+        return html.append("</table>\n").toString();
+    }
+
+    private static String used(Object used, Object limit) {
+        return used + (limit instanceof Number n && n.intValue() > 0 ? " of " + n : "");
     }
 
     private static String listener(Map<String, Object> report) {

@@ -12,6 +12,8 @@ import org.apache.camel.Processor;
 
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.oauth.TokenService;
@@ -32,10 +34,18 @@ public final class StatusReport implements Processor {
     private final DeliveryGate gate;
     private final TokenService tokens;
     private final SmtpListener listener;
+    private final DailyQuota quota;
+    private final SendingSlots slots;
 
-    /** @param listener the SMTP listener, or null when {@code relay.listener.enabled=false} */
+    /**
+     * @param listener the SMTP listener, or null when {@code relay.listener.enabled=false}
+     * @param quota    the daily limits per mailbox
+     * @param slots    the per-minute pacing, or null without it
+     */
     public StatusReport(QueueStatistics queue, String queueName, DeadLetterStore deadLetters, DeliveryGate gate,
-            TokenService tokens, SmtpListener listener) {
+            TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots) {
+        this.quota = quota;
+        this.slots = slots;
         this.queue = queue;
         this.queueName = queueName;
         this.deadLetters = deadLetters;
@@ -71,6 +81,7 @@ public final class StatusReport implements Processor {
         }
         report.put("tokens", cached);
         report.put("listener", listener == null ? null : listener());
+        report.put("mailboxes", mailboxes());
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("received", metrics.count("relay.messages.received"));
         counters.put("delivered", metrics.count("relay.messages.delivered"));
@@ -79,6 +90,30 @@ public final class StatusReport implements Processor {
         counters.put("rejected", metrics.count("relay.messages.rejected"));
         report.put("counters", counters);
         return report;
+    }
+
+    /** Per sender mailbox: the day's use against its limits, what waits for the limit, and the paced backlog. */
+    private List<Map<String, Object>> mailboxes() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        quota.usages().forEach(usage -> names.add(usage.mailbox()));
+        if (slots != null) {
+            names.addAll(slots.mailboxes());
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (String mailbox : names) {
+            DailyQuota.Usage usage = quota.usage(mailbox);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("mailbox", mailbox);
+            entry.put("messages24h", usage.messages());
+            entry.put("messageLimit", usage.messageLimit());
+            entry.put("recipients24h", usage.recipients());
+            entry.put("recipientLimit", usage.recipientLimit());
+            entry.put("waitingForLimit", usage.waiting());
+            entry.put("limitWaitUntil", usage.lastWaiterAt() == null ? null : usage.lastWaiterAt().toString());
+            entry.put("pacedUntil", slots == null ? null : slots.lastSlot(mailbox).map(Object::toString).orElse(null));
+            entries.add(entry);
+        }
+        return entries;
     }
 
     private Map<String, Object> listener() {

@@ -32,7 +32,7 @@ class DailyQuotaTest {
         clock.advance(Duration.ofHours(2)); // the first send has left the window
 
         DailyQuota after = new DailyQuota(0, 100, dir, clock);
-        assertThat(after.usage(MAILBOX)).isEqualTo(new DailyQuota.Usage(MAILBOX, 1, 0, 30, 100));
+        assertThat(after.usage(MAILBOX)).isEqualTo(new DailyQuota.Usage(MAILBOX, 1, 0, 30, 100, 0, null));
         assertThat(dir.resolve(MAILBOX + ".log")).content().hasLineCount(1);
     }
 

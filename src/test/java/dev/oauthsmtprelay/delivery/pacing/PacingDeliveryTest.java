@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.activemq.artemis.core.server.Queue;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.ops.status.StatusReport;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.queue.RelayBroker;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -34,7 +38,8 @@ class PacingDeliveryTest {
     @Test
     void beyond_the_rate_messages_wait_in_the_queue_without_attempts_and_other_mailboxes_overtake_them() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
-        RelayHarness relay = bed.relay(dir, Map.of("relay.pacing.messages-per-minute", 5));
+        RelayHarness relay = bed.relay(dir, Map.of("relay.pacing.messages-per-minute", 5,
+                "relay.quota.recipients-per-day", 1000));
         for (int i = 0; i < 10; i++) {
             relay.drop("statement-" + i + ".eml", "From: statements@example.com\r\nTo: c" + i + "@example.net\r\n"
                     + "Subject: statement " + i + "\r\n\r\nx\r\n");
@@ -52,5 +57,15 @@ class PacingDeliveryTest {
         assertThat(hub.messageCount()).as("the other 5 statements wait for the next minute").isEqualTo(6);
         assertThat(queue.getScheduledCount()).isEqualTo(5);
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+
+        Map<String, Object> status = ((StatusReport) relay.context().getRegistry().lookupByName("relayStatus"))
+                .report(RelayMetrics.of(relay.context()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> statements = ((List<Map<String, Object>>) status.get("mailboxes")).stream()
+                .filter(m -> m.get("mailbox").equals("statements@example.com")).findFirst().orElseThrow();
+        assertThat(statements).containsEntry("messages24h", 5).containsEntry("recipients24h", 5)
+                .containsEntry("recipientLimit", 1000);
+        assertThat(Instant.parse((String) statements.get("pacedUntil")))
+                .isBetween(Instant.now().plusSeconds(40), Instant.now().plusSeconds(61));
     }
 }
