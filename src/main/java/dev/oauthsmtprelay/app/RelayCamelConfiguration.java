@@ -120,7 +120,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         }
         beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
-                client.session(), settings.get(RelayKeys.REWRITE_FROM),
+                client.session(), environment.fromPolicy(),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
                 ProviderLimits.recipientsPerTransaction(settings, environment)));
         beans.bind("relayDeliveryOutcome", new DeliveryOutcome());

@@ -10,6 +10,7 @@ import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
+import dev.oauthsmtprelay.delivery.sender.FromPolicy;
 import dev.oauthsmtprelay.oauth.TokenService;
 import dev.oauthsmtprelay.oauth.TokenServiceFactory;
 
@@ -51,6 +52,12 @@ public final class RelayEnvironment {
 
     public CredentialsCheck credentials() {
         return credentials;
+    }
+
+    /** relay.rewrite-from, with the domains the relay serves: the alias domain and the credentials' domain. */
+    public FromPolicy fromPolicy() {
+        return FromPolicy.of(settings.get(RelayKeys.REWRITE_FROM), settings.aliasDomain(),
+                credentials.credentials().domain());
     }
 
     public TokenService tokenService() {

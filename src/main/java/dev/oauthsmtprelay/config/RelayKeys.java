@@ -180,8 +180,8 @@ public final class RelayKeys {
             "Sender mapping file, one QSYSOPR = operations@example.com per line; unset = no mapping.");
     public static final Key<String> DEFAULT_SENDER = key("relay.default-sender", Stage.SENDER, STRING, null,
             "Mailbox for senders neither mapped nor in the alias domain; unset = those become dead letters.");
-    public static final Key<Boolean> REWRITE_FROM = key("relay.rewrite-from", Stage.SENDER, BOOL, "false",
-            "true = when the sender mailbox differs from From, make it the From and keep the original as Reply-To.");
+    public static final Key<String> REWRITE_FROM = key("relay.rewrite-from", Stage.SENDER, STRING, "outside-domains",
+            "never, outside-domains or always: when From becomes the sender mailbox (original kept as Reply-To).");
 
     // SMTP hub
     public static final Key<String> SMTP_HOST = key("relay.smtp.host", Stage.SMTP, STRING, null,

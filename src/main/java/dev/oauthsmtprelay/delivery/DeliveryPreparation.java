@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import dev.oauthsmtprelay.delivery.sender.FromPolicy;
 import dev.oauthsmtprelay.delivery.sender.FromRewrite;
 import dev.oauthsmtprelay.delivery.sender.SenderResolution;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
@@ -21,20 +22,20 @@ import dev.oauthsmtprelay.message.QueuedMessage;
 /**
  * Turns a queued message into an {@link OutgoingMessage}: decides the sender mailbox (relay.users,
  * alias domain, default sender) whose token authenticates the session and which is used as MAIL
- * FROM, so the hub accepts it. The From header stays as written unless relay.rewrite-from is set.
+ * FROM, so the hub accepts it. relay.rewrite-from decides whether the From header becomes that mailbox.
  */
 public final class DeliveryPreparation implements Processor {
 
 
     private final SenderResolver senders;
     private final Session session;
-    private final boolean rewriteFrom;
+    private final FromPolicy fromPolicy;
     private final QueuedBodyFiles bodyFiles;
     private final int recipientsPerTransaction;
 
-    /** @param rewriteFrom relay.rewrite-from: make the From header the sender mailbox when it differs */
-    public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom) {
-        this(senders, session, rewriteFrom, QueuedBodyFiles.none(), 0);
+    /** @param fromPolicy relay.rewrite-from: when the From header becomes the sender mailbox */
+    public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy) {
+        this(senders, session, fromPolicy, QueuedBodyFiles.none(), 0);
     }
 
     /**
@@ -42,11 +43,11 @@ public final class DeliveryPreparation implements Processor {
      * @param recipientsPerTransaction relay.delivery.recipients-per-transaction; the rest go in a copy queued next;
      *                                 0 = all at once
      */
-    public DeliveryPreparation(SenderResolver senders, Session session, boolean rewriteFrom, QueuedBodyFiles bodyFiles,
+    public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy, QueuedBodyFiles bodyFiles,
                                int recipientsPerTransaction) {
         this.senders = senders;
         this.session = session;
-        this.rewriteFrom = rewriteFrom;
+        this.fromPolicy = fromPolicy;
         this.bodyFiles = bodyFiles;
         this.recipientsPerTransaction = recipientsPerTransaction;
     }
@@ -68,9 +69,9 @@ public final class DeliveryPreparation implements Processor {
                     List.copyOf(recipients.subList(recipientsPerTransaction, recipients.size())));
             recipients = recipients.subList(0, recipientsPerTransaction);
         }
-        boolean rewrite = rewriteFrom && !mailbox.equalsIgnoreCase(from);
         try {
-            Optional<SharedFileInputStream> streamed = rewrite ? Optional.empty()
+            // A large message is streamed unless its envelope sender already says From must change.
+            Optional<SharedFileInputStream> streamed = fromPolicy.rewrites(from, mailbox) ? Optional.empty()
                     : bodyFiles.stream(exchange, QueuedMessage.relayId(in));
             if (streamed.isPresent()) {
                 in.setBody(new OutgoingMessage(session, streamed.get(), mailbox, recipients, mailbox));
@@ -78,7 +79,8 @@ public final class DeliveryPreparation implements Processor {
             }
             byte[] mime = QueuedMessage.mime(in);
             exchange.setProperty(DeliveryAttempt.QUEUED_MIME, mime);
-            byte[] sent = rewrite ? FromRewrite.apply(mime, mailbox) : mime;
+            byte[] sent = fromPolicy.rewrites(FromRewrite.fromAddress(mime).orElse(from), mailbox)
+                    ? FromRewrite.apply(mime, mailbox) : mime;
             in.setBody(new OutgoingMessage(session, sent, mailbox, recipients, mailbox));
         } catch (MessagingException e) {
             throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "

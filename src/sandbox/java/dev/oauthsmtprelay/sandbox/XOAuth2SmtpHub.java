@@ -121,6 +121,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
     private final boolean requireAuth;
     private final boolean advertiseAuth;
     private final boolean requireSenderMatchesMailbox;
+    /** Exchange's SendAs check on the From header: the mailbox itself, or an address it was granted SendAs for. */
+    private final Set<String> sendAsGrants;
+    private final boolean enforceSendAs;
     private final int idleTimeoutMillis;
     private final long replyLatencyMillis;
     private final int maxConnectionsPerMailbox;
@@ -168,6 +171,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         this.requireAuth = b.requireAuth;
         this.advertiseAuth = b.advertiseAuth;
         this.requireSenderMatchesMailbox = b.requireSenderMatchesMailbox;
+        this.enforceSendAs = b.enforceSendAs;
+        this.sendAsGrants = Set.copyOf(b.sendAsGrants);
         this.idleTimeoutMillis = (int) b.idleTimeout.toMillis();
         this.replyLatencyMillis = b.replyLatency.toMillis();
         this.maxConnectionsPerMailbox = b.maxConnectionsPerMailbox;
@@ -964,6 +969,13 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                         + " Failed to process message due to a permanent exception");
                 return;
             }
+            String headerFrom = enforceSendAs ? fromHeader(content.toByteArray()) : null;
+            if (enforceSendAs && authMailbox != null && headerFrom != null && !authMailbox.equalsIgnoreCase(headerFrom)
+                    && !sendAsGrants.contains(headerFrom.toLowerCase(Locale.ROOT))) {
+                resetTransaction();
+                reply("550 5.7.60 SMTP; Client does not have permissions to send as this sender");
+                return;
+            }
             int number = messageCounter.incrementAndGet();
             ReceivedMessage message = new ReceivedMessage(number, log.id, mailFrom, mailParameters,
                     List.copyOf(recipients), content.toByteArray(), authMailbox, authToken, tls, Instant.now());
@@ -980,6 +992,21 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             }
             pause(dataReplyDelayMillis);
             reply("250 2.0.0 OK " + number + " - xoauth2hub");
+        }
+
+        /** The address in the From header, as Exchange compares it with the mailbox; null when there is none. */
+        private String fromHeader(byte[] data) {
+            try {
+                String from = new jakarta.mail.internet.InternetHeaders(new java.io.ByteArrayInputStream(data))
+                        .getHeader("From", ",");
+                if (from == null) {
+                    return null;
+                }
+                jakarta.mail.internet.InternetAddress[] addresses = jakarta.mail.internet.InternetAddress.parseHeader(from, false);
+                return addresses.length == 0 ? null : addresses[0].getAddress();
+            } catch (jakarta.mail.MessagingException e) {
+                return null;
+            }
         }
 
         private void resetTransaction() {
@@ -1383,6 +1410,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private boolean requireAuth = true;
         private boolean advertiseAuth = true;
         private boolean requireSenderMatchesMailbox;
+        private boolean enforceSendAs;
+        private final Set<String> sendAsGrants = new java.util.HashSet<>();
         private Duration idleTimeout = Duration.ofMinutes(2);
         private Duration replyLatency = Duration.ZERO;
         private int maxConnectionsPerMailbox;
@@ -1447,6 +1476,18 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
          */
         public Builder advertiseAuth(boolean advertise) {
             this.advertiseAuth = advertise;
+            return this;
+        }
+
+        /**
+         * Refuse, like Exchange with {@code 550 5.7.60}, a message whose From header is neither the logged-in mailbox
+         * nor one of {@code grantedSendAs} (Add-RecipientPermission … -AccessRights SendAs).
+         */
+        public Builder enforceSendAs(String... grantedSendAs) {
+            this.enforceSendAs = true;
+            for (String address : grantedSendAs) {
+                sendAsGrants.add(address.toLowerCase(Locale.ROOT));
+            }
             return this;
         }
 

@@ -104,7 +104,7 @@ class RelaySettingsTest {
                 .set("relay.alias-domain", " Example.COM ")
                 .set("relay.smtp.port", "2525")
                 .set("relay.intake.max-size", "1000")
-                .set("relay.rewrite-from", "yes")
+                .set("relay.rewrite-from", "always")
                 .set("relay.dsn.enabled", "No")
                 .set("relay.smtp.timeout", "PT2M")
                 .set("relay.retention.dead-letters", "1h30m")
@@ -116,7 +116,7 @@ class RelaySettingsTest {
         assertThat(settings.aliasDomain()).isEqualTo("example.com");
         assertThat(settings.get(RelayKeys.SMTP_PORT)).isEqualTo(2525);
         assertThat(settings.get(RelayKeys.INTAKE_MAX_SIZE)).isEqualTo(1000L);
-        assertThat(settings.get(RelayKeys.REWRITE_FROM)).isTrue();
+        assertThat(settings.get(RelayKeys.REWRITE_FROM)).isEqualTo("always");
         assertThat(settings.get(RelayKeys.DSN_ENABLED)).isFalse();
         assertThat(settings.get(RelayKeys.SMTP_TIMEOUT)).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.get(RelayKeys.RETENTION_DEAD_LETTERS)).isEqualTo(Duration.ofMinutes(90));

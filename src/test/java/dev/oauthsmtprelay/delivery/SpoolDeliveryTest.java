@@ -243,12 +243,48 @@ class SpoolDeliveryTest {
         XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
         assertThat(received.authenticatedMailbox()).isEqualTo("operations@example.com");
         assertThat(received.mailFrom()).isEqualTo("operations@example.com");
-        assertThat(received.dataAsString()).contains("From: QSYSOPR@ibmi.local");
+        // ibmi.local is no domain the relay serves: by default (outside-domains) From becomes the mailbox
+        assertThat(received.dataAsString()).contains("From: operations@example.com")
+                .contains("Reply-To: QSYSOPR@ibmi.local");
+    }
+
+    @Test
+    void each_rewrite_from_mode_against_a_hub_that_checks_send_as_like_exchange() throws Exception {
+        Path users = Files.writeString(dir.resolve("users.properties"), "QSYSOPR = operations@example.com\n");
+        for (String mode : new String[] {"outside-domains", "always", "never"}) {
+            Path modeDir = Files.createDirectories(dir.resolve(mode));
+            hub = bed.hub(builder -> builder.enforceSendAs());
+            relay = bed.relay(modeDir, Map.of("relay.users", users, "relay.rewrite-from", mode));
+            relay.drop("ibmi.eml", eml("QSYSOPR@ibmi.local", "customer@example.net", "", "mode " + mode));
+            if (mode.equals("never")) {
+                await(WAIT, () -> relay.filesIn(relay.deadLetterDir(), ".json") == 1, () -> "a dead letter");
+                assertThat(Files.readString(Files.list(relay.deadLetterDir())
+                        .filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow()))
+                        .contains("550 5.7.60");
+                assertThat(hub.messageCount()).isZero();
+            } else {
+                assertThat(hub.awaitMessages(1, WAIT).get(0).dataAsString()).as(mode)
+                        .contains("From: operations@example.com").contains("Reply-To: QSYSOPR@ibmi.local");
+            }
+            relay.close();
+        }
+    }
+
+    @Test
+    void outside_domains_keeps_a_from_in_a_served_domain_which_the_mailbox_may_send_as() throws Exception {
+        hub = bed.hub(builder -> builder.enforceSendAs("billing@example.com"));
+        relay = bed.relay(dir, Map.of("relay.default-sender", "relay@example.com",
+                "relay.users", Files.writeString(dir.resolve("users.properties"), "billing = relay@example.com\n")));
+        relay.drop("invoice.eml", eml("billing@example.com", "customer@example.net", "", "invoice"));
+
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.authenticatedMailbox()).isEqualTo("relay@example.com");
+        assertThat(received.dataAsString()).contains("From: billing@example.com").doesNotContain("Reply-To:");
     }
 
     @Test
     void should_rewrite_from_to_the_mailbox_and_keep_the_original_as_reply_to_when_configured() throws Exception {
-        microsoftRelay(Map.of("relay.default-sender", "relay@example.com", "relay.rewrite-from", "true"));
+        microsoftRelay(Map.of("relay.default-sender", "relay@example.com", "relay.rewrite-from", "always"));
 
         relay.drop("job.eml", eml("Nightly Batch <batch@ibmi.local>", "customer@example.net", "", "done"));
 

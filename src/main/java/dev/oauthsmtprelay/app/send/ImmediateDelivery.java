@@ -7,7 +7,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
 import dev.oauthsmtprelay.app.RelayEnvironment;
-import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
@@ -40,7 +39,7 @@ public final class ImmediateDelivery {
                 environment.tokenService());
         try {
             DeliveryPreparation preparation = new DeliveryPreparation(SenderResolver.from(environment.settings()),
-                    client.session(), environment.settings().get(RelayKeys.REWRITE_FROM));
+                    client.session(), environment.fromPolicy());
             Exchange exchange = new DefaultExchange(context);
             QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "send", clock.instant());
             try {

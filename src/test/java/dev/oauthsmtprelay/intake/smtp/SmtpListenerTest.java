@@ -146,8 +146,8 @@ class SmtpListenerTest {
             }
             assertThat(accepted).isEqualTo(5);
             assertThat(refused).isEqualTo(9995);
-            assertThat(smtp.reply()).startsWith("250"); // RSET
-            assertThat(smtp.command("NOOP")).startsWith("250");
+            assertThat(smtp.reply()).startsWith("250"); // RSET: the session took the whole burst
+            // no further command: reading 10,000 replies may outlast the 2 s command timeout, which is then right
         }
         assertListenerAnswers();
     }
