@@ -73,6 +73,14 @@ class TokenCommand implements Callable<Integer> {
                 writer.println("audience:  " + String.join(", ", info.audience()));
                 writer.println("scopes:    " + (info.scopes().isEmpty() ? "(none)" : String.join(" ", info.scopes())));
                 writer.println("roles:     " + (info.roles().isEmpty() ? "(none)" : String.join(" ", info.roles())));
+                if (credentials.provider() == Provider.MICROSOFT) {
+                    writer.println("set-up:    " + (info.roles().contains("SMTP.SendAsApp")
+                            ? "classic (path B): SMTP.SendAsApp by admin consent; mailboxes need Add-MailboxPermission"
+                            : info.roles().isEmpty()
+                                    ? "no roles: RBAC for Applications (path A), where Exchange's role assignment "
+                                            + "decides, or nothing set up yet; 'check' tries the login"
+                                    : "roles without SMTP.SendAsApp: neither path complete (docs/setup-microsoft.md)"));
+                }
                 writer.println("app id:    " + (info.appId() == null ? "(none)" : info.appId()));
             }, () -> writer.println("format:    opaque (not a JWT; the provider does not disclose its contents)"));
             writer.println("token:     " + token.redacted());

@@ -63,20 +63,35 @@ final class TokenCheck implements RelayCheck {
                 + (info.roles().isEmpty() ? "(none)" : String.join(" ", info.roles())) + ", scopes "
                 + (info.scopes().isEmpty() ? "(none)" : String.join(" ", info.scopes()));
         if (context.provider().orElseThrow() == Provider.MICROSOFT) {
-            List<String> missing = new ArrayList<>();
-            if (!info.roles().contains(MICROSOFT_SMTP_ROLE)) {
-                missing.add("role " + MICROSOFT_SMTP_ROLE);
-            }
             if (info.audience().stream().noneMatch(a -> a.replaceAll("/$", "").equalsIgnoreCase(MICROSOFT_SMTP_AUDIENCE))) {
-                missing.add("audience " + MICROSOFT_SMTP_AUDIENCE);
+                return CheckResult.warn(subject, detail + "; lacks audience " + MICROSOFT_SMTP_AUDIENCE,
+                        "Request scope https://outlook.office365.com/.default (the relay does, unless the credentials "
+                                + "file's scope says otherwise). See docs/setup-microsoft.md.");
             }
-            if (!missing.isEmpty()) {
-                return CheckResult.warn(subject, detail + "; lacks " + String.join(" and ", missing),
-                        "In Microsoft Entra, add the API permission Office 365 Exchange Online → Application "
-                                + "permissions → SMTP.SendAsApp to the app registration and grant admin consent; "
-                                + "request scope https://outlook.office365.com/.default. See docs/setup-microsoft.md.");
-            }
+            return microsoftRoles(subject, detail, info.roles());
         }
         return CheckResult.pass(subject, detail);
+    }
+
+    /**
+     * Microsoft has two set-ups that exclude each other (docs/setup-microsoft.md): RBAC for Applications (path A)
+     * grants SMTP in Exchange and gives a token without roles; the classic one (path B) puts SMTP.SendAsApp in it.
+     */
+    static CheckResult microsoftRoles(String subject, String detail, List<String> roles) {
+        if (roles.contains(MICROSOFT_SMTP_ROLE)) {
+            return CheckResult.pass(subject, detail + "; classic set-up (path B): the mailboxes need FullAccess for "
+                    + "the service principal (Add-MailboxPermission)");
+        }
+        if (roles.isEmpty()) {
+            return CheckResult.pass(subject, detail + "; no roles, as RBAC for Applications (path A, recommended) "
+                    + "gives: Exchange decides with its management role assignment, which the XOAUTH2 login below "
+                    + "tries. On the classic set-up (path B) the token would carry " + MICROSOFT_SMTP_ROLE);
+        }
+        return CheckResult.warn(subject, detail + "; roles without " + MICROSOFT_SMTP_ROLE + ": a half-done set-up",
+                "Pick one path (docs/setup-microsoft.md). Path A, RBAC for Applications (recommended): remove the "
+                        + "API permissions from the app registration (Enterprise applications -> Permissions: revoke "
+                        + "the consent) and assign 'Application SMTP.SendAsApp' with New-ManagementRoleAssignment. "
+                        + "Path B, classic: add Office 365 Exchange Online -> Application permissions -> "
+                        + MICROSOFT_SMTP_ROLE + " and grant admin consent. (Mail.Send is for the Graph transport only.)");
     }
 }

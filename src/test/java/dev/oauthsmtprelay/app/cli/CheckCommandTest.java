@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -262,11 +265,47 @@ class CheckCommandTest {
 
         assertThat(out.toString())
                 .contains("WARN  token for the application: expires in ")
-                .contains("lacks role SMTP.SendAsApp and audience https://outlook.office365.com")
-                .contains("fix: In Microsoft Entra, add the API permission Office 365 Exchange Online")
+                .contains("lacks audience https://outlook.office365.com")
+                .contains("fix: Request scope https://outlook.office365.com/.default")
                 .contains("PASS  XOAUTH2 login relay@example.com")
                 .doesNotContain("FAIL");
         assertThat(status).isEqualTo(2);
+    }
+
+    /** The next token the server issues: Exchange's audience and these roles (check asks once, then caches). */
+    private void nextMicrosoftToken(List<String> roles) {
+        tokenServer.server().enqueueCallback(new DefaultOAuth2TokenCallback("tenant", "app-object-id", "JWT",
+                List.of("https://outlook.office365.com"), roles.isEmpty() ? Map.of() : Map.of("roles", roles), 3600));
+    }
+
+    @Test
+    void a_token_without_roles_is_what_rbac_for_applications_gives_and_gets_no_advice_to_add_the_permission() {
+        nextMicrosoftToken(List.of());
+        hub = XOAuth2SmtpHub.builder().tokenValidator((mailbox, token) -> true).start();
+        int status = check(config(TestCredentials.microsoftFile(dir, tokenServer), hub).writeTo(dir.resolve("r.properties")));
+
+        assertThat(out.toString()).contains("PASS  token for the application").contains("roles (none)")
+                .contains("no roles, as RBAC for Applications (path A, recommended)")
+                .doesNotContain("add the API permission");
+        assertThat(status).as(out.toString()).isZero();
+    }
+
+    @Test
+    void a_token_with_smtp_send_as_app_is_the_classic_path_and_other_roles_alone_are_a_half_done_set_up()
+            throws Exception {
+        nextMicrosoftToken(List.of("SMTP.SendAsApp"));
+        hub = XOAuth2SmtpHub.builder().tokenValidator((mailbox, token) -> true).start();
+        Path config = config(TestCredentials.microsoftFile(dir, tokenServer), hub).writeTo(dir.resolve("r.properties"));
+        assertThat(check(config)).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("classic set-up (path B)").contains("Add-MailboxPermission");
+
+        out.getBuffer().setLength(0);
+        nextMicrosoftToken(List.of("Mail.Send"));
+        Path other = config(TestCredentials.microsoftFile(Files.createDirectories(dir.resolve("o")), tokenServer), hub)
+                .set("relay.data.dir", dir.resolve("data2")).writeTo(dir.resolve("o.properties"));
+        assertThat(check(other)).isEqualTo(2);
+        assertThat(out.toString()).contains("WARN  token for the application").contains("roles without SMTP.SendAsApp")
+                .contains("Path A, RBAC for Applications").contains("Path B, classic");
     }
 
     @Test
