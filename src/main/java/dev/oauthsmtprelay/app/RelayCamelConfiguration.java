@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
@@ -146,7 +147,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
-        LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
+        LOG.info("oauth-smtp-relay {}: Relaying {} for {} to {}; tokens from {}; queue {}", RelayVersion.get(),
+                settings.spoolDir().toAbsolutePath(),
                 settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
     }
 }
