@@ -10,6 +10,7 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.config.EffectiveConfiguration;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.config.RelayVersion;
@@ -76,6 +77,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             LOG.warn("Credentials {}: {}{}", environment.credentials().credentials().source(),
                     warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
         }
+        LOG.info(EffectiveConfiguration.describe(settings));
         Registry beans = context.getRegistry();
         beans.bind(TOKEN_SERVICE_BEAN, environment.tokenService());
         RelayMetrics metrics = new RelayMetrics();
