@@ -2,6 +2,7 @@ package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -60,6 +61,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
 
     private final Clock clock;
+    private Consumer<String> fatalErrorHandler;
 
     public RelayCamelConfiguration() {
         this(Clock.systemUTC());
@@ -67,6 +69,15 @@ public class RelayCamelConfiguration implements CamelConfiguration {
 
     public RelayCamelConfiguration(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * {@code handler} is told, with the reason, when the relay cannot go on without a restart (the embedded broker
+     * stopped after a journal error). The runnable jar exits; an embedding application decides itself.
+     */
+    public RelayCamelConfiguration onFatalError(Consumer<String> handler) {
+        this.fatalErrorHandler = handler;
+        return this;
     }
 
     @Override
@@ -86,6 +97,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         // The durable queue.
         BrokerSettings brokerSettings = BrokerSettings.from(settings);
         RelayBroker broker = new RelayBroker(brokerSettings);
+        if (fatalErrorHandler != null) {
+            broker.onFatalError(fatalErrorHandler);
+        }
         context.addService(broker, true, true);
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
