@@ -2,8 +2,11 @@
 # Relay throughput against the wire's ceiling; see bench/README.md.
 #   bench/run.sh [N=10000] [S=5] [CONCURRENCY=8] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
 #                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
-#   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once, relay JVM with -Xmx256m
-# Environment: RELAY_HEAP (JVM options of the relay, default "@config/jvm.options", the recommended production options; "-Xmx256m" for large),
+#   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once
+# Environment: RELAY_LAUNCH (launcher, the default: the distribution's bin/oauth-smtp-relay, unpacked into
+# target/bench-dist, which applies config/jvm.options as in production; jar: plain java -jar target/oauth-smtp-relay.jar),
+# RELAY_HEAP (more JVM options of the relay: with the launcher they go into RELAY_JAVA_OPTS after jvm.options; with
+# jar they are all there is, default none, i.e. the JVM's defaults; e.g. "@config/jvm.options" or "-Xmx256m"),
 # BENCH_OPTS (JVM options of the bench, e.g. -Drelay.spool.min-age=0 to pass relay.* keys to the relay),
 # BENCH_PROVIDER (microsoft: one application token for all mailboxes, the default; google: one token per mailbox),
 # BENCH_HUB_LATENCY_MS (the hub waits this long before every reply, like a hub across a network; default 0).
@@ -11,9 +14,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
 CP=$(mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
-JAR=target/oauth-smtp-relay.jar
+case "${RELAY_LAUNCH:-launcher}" in
+  launcher)
+    rm -rf target/bench-dist && mkdir -p target/bench-dist
+    VERSION=$(sed -n 's/^version=//p' target/classes/dev/oauthsmtprelay/config/relay-version.properties)
+    tar xzf "target/oauth-smtp-relay-$VERSION.tar.gz" -C target/bench-dist
+    JAR="$PWD/target/bench-dist/oauth-smtp-relay-$VERSION/bin/oauth-smtp-relay" ;;
+  jar) JAR=target/oauth-smtp-relay.jar ;;
+  *) echo "RELAY_LAUNCH is '${RELAY_LAUNCH}': use launcher or jar" >&2; exit 2 ;;
+esac
 MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "large" ]]; then
-  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:--Xmx256m}"
+  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:-}"
 fi
-exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-8}" "${4:-2}" "$JAR" "${RELAY_HEAP:-@config/jvm.options}"
+exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN throughput "${1:-10000}" "${2:-5}" "${3:-8}" "${4:-2}" "$JAR" "${RELAY_HEAP:-}"

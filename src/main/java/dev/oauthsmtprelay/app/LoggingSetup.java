@@ -5,7 +5,11 @@ import java.util.Locale;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -15,15 +19,23 @@ import org.slf4j.LoggerFactory;
 import dev.oauthsmtprelay.config.ConfigurationException;
 import dev.oauthsmtprelay.config.RelayKeys;
 
-/** Applies {@code relay.log.level} and {@code relay.log.file} (rotated by size, 5 files kept). */
+/**
+ * Applies {@code relay.log.level}, {@code relay.log.file} (rotated by size, 5 files kept) and
+ * {@code relay.log.format} (text or Logback's JSON, on the console appender of logback.xml and the file).
+ */
 public final class LoggingSetup {
 
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+    /** Camel's list of every property and where it came from: logback.xml keeps it below INFO. */
+    static final String CAMEL_PROPERTIES_SUMMARY = "org.apache.camel.main.BaseMainSupport";
+    private static final String CONSOLE = "console";
+    private static final String FILE = "relay-file";
 
     private LoggingSetup() {
     }
 
-    public static void apply(String level, String file) {
+    public static void apply(String level, String file, String format) {
+        boolean json = json(format);
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
@@ -35,24 +47,61 @@ public final class LoggingSetup {
                         + "'. Use one of ERROR, WARN, INFO, DEBUG, TRACE.");
             }
             context.getLogger("dev.oauthsmtprelay").setLevel(parsed);
+            if (parsed.isGreaterOrEqual(Level.INFO)) {
+                context.getLogger(CAMEL_PROPERTIES_SUMMARY).setLevel(Level.WARN);
+            } else {
+                context.getLogger(CAMEL_PROPERTIES_SUMMARY).setLevel(Level.INFO);
+            }
         }
-        if (file != null && !file.isBlank() && root.getAppender("relay-file") == null) {
-            root.addAppender(rollingFile(context, file.trim()));
+        if (root.getAppender(CONSOLE) instanceof OutputStreamAppender<ILoggingEvent> console
+                && (console.getEncoder() instanceof JsonEncoder) != json) {
+            console.stop();
+            console.setEncoder(json ? jsonEncoder(context) : patternEncoder(context, "%d{HH:mm:ss.SSS} %-5level "
+                    + "%logger{36} - %msg%n"));
+            console.start();
+        }
+        if (file != null && !file.isBlank() && root.getAppender(FILE) == null) {
+            root.addAppender(rollingFile(context, file.trim(), json));
         }
     }
 
-    private static RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> rollingFile(LoggerContext context,
-                                                                                          String file) {
+    private static boolean json(String format) {
+        String value = format == null ? "text" : format.trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "text" -> false;
+            case "json" -> true;
+            default -> throw new ConfigurationException(RelayKeys.LOG_FORMAT + " is '" + format
+                    + "'. Use text (readable lines) or json (one JSON object per line).");
+        };
+    }
+
+    private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        // the message as printed, not its template and arguments apart; no per-event copy of the context's
+        // properties and MDC, which the relay does not use
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.setWithContext(false);
+        encoder.start();
+        return encoder;
+    }
+
+    private static Encoder<ILoggingEvent> patternEncoder(LoggerContext context, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setPattern(pattern);
         encoder.start();
+        return encoder;
+    }
 
-        RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new RollingFileAppender<>();
+    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, String file, boolean json) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
-        appender.setName("relay-file");
+        appender.setName(FILE);
         appender.setFile(file);
-        appender.setEncoder(encoder);
+        appender.setEncoder(json ? jsonEncoder(context) : patternEncoder(context, PATTERN));
 
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
         rolling.setContext(context);
@@ -62,7 +111,7 @@ public final class LoggingSetup {
         rolling.setMaxIndex(5);
         rolling.start();
 
-        SizeBasedTriggeringPolicy<ch.qos.logback.classic.spi.ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
         trigger.setContext(context);
         trigger.setMaxFileSize(FileSize.valueOf("10MB"));
         trigger.start();

@@ -66,6 +66,7 @@ final class OperationsSetup {
                 () -> orNaN(queue.inRetry()));
         metrics.gauge("relay.dead.letters", "Dead letters on disk", () -> deadLetters.list().size());
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
+        context.addService(metrics.jvmAndProcess(), true, true);
 
         int port = settings.get(RelayKeys.HEALTH_PORT);
         if (port > 0) {

@@ -2,6 +2,7 @@ package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -10,8 +11,10 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.config.EffectiveConfiguration;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
@@ -58,6 +61,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
 
     private final Clock clock;
+    private Consumer<String> fatalErrorHandler;
 
     public RelayCamelConfiguration() {
         this(Clock.systemUTC());
@@ -65,6 +69,15 @@ public class RelayCamelConfiguration implements CamelConfiguration {
 
     public RelayCamelConfiguration(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * {@code handler} is told, with the reason, when the relay cannot go on without a restart (the embedded broker
+     * stopped after a journal error). The runnable jar exits; an embedding application decides itself.
+     */
+    public RelayCamelConfiguration onFatalError(Consumer<String> handler) {
+        this.fatalErrorHandler = handler;
+        return this;
     }
 
     @Override
@@ -75,6 +88,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             LOG.warn("Credentials {}: {}{}", environment.credentials().credentials().source(),
                     warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
         }
+        LOG.info(EffectiveConfiguration.describe(settings));
         Registry beans = context.getRegistry();
         beans.bind(TOKEN_SERVICE_BEAN, environment.tokenService());
         RelayMetrics metrics = new RelayMetrics();
@@ -83,6 +97,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         // The durable queue.
         BrokerSettings brokerSettings = BrokerSettings.from(settings);
         RelayBroker broker = new RelayBroker(brokerSettings);
+        if (fatalErrorHandler != null) {
+            broker.onFatalError(fatalErrorHandler);
+        }
         context.addService(broker, true, true);
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
@@ -146,7 +163,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
-        LOG.info("Relaying {} for {} to {}; tokens from {}; queue {}", settings.spoolDir().toAbsolutePath(),
+        LOG.info("oauth-smtp-relay {}: Relaying {} for {} to {}; tokens from {}; queue {}", RelayVersion.get(),
+                settings.spoolDir().toAbsolutePath(),
                 settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
     }
 }

@@ -38,7 +38,7 @@ public final class RelayEnvironment {
     public static RelayEnvironment from(CamelContext context, Clock clock) {
         RelaySettings settings = RelaySettings.of(context);
         LoggingSetup.apply(settings.optional(RelayKeys.LOG_LEVEL).orElse(null),
-                settings.optional(RelayKeys.LOG_FILE).orElse(null));
+                settings.optional(RelayKeys.LOG_FILE).orElse(null), settings.get(RelayKeys.LOG_FORMAT));
         CredentialsCheck credentials = new CredentialsFileReader(
                 settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS))
                 .read(settings.credentialsFile(), settings.aliasDomain());

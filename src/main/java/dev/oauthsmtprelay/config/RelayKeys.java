@@ -41,6 +41,8 @@ public final class RelayKeys {
             "Log level of the relay: ERROR, WARN, INFO, DEBUG or TRACE; tokens and secrets are never logged.");
     public static final Key<String> LOG_FILE = key("relay.log.file", Stage.GENERAL, STRING, null,
             "Also write the log to this file, rotated at 10 MB, 5 files kept; unset = console only.");
+    public static final Key<String> LOG_FORMAT = key("relay.log.format", Stage.GENERAL, STRING, "text",
+            "text = one readable line per event; json = one JSON object per line (Logback's JsonEncoder), console and file.");
 
     // Credentials and tokens
     public static final Key<Path> CREDENTIALS = key("relay.credentials", Stage.CREDENTIALS, PATH, null,

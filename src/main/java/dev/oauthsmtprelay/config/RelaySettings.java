@@ -72,7 +72,7 @@ public final class RelaySettings {
     }
 
     /** A default's {@code {{relay...}}} placeholders replaced by those keys' values, or their defaults. */
-    private String withKeysResolved(String defaultText) {
+    String withKeysResolved(String defaultText) {
         Matcher placeholder = PLACEHOLDER.matcher(defaultText);
         StringBuilder resolved = new StringBuilder();
         while (placeholder.find()) {

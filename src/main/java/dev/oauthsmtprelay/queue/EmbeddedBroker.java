@@ -1,9 +1,12 @@
 package dev.oauthsmtprelay.queue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -68,6 +71,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final BrokerSettings settings;
     private final int serverId;
     private final Path brokerDir;
+    private final List<Consumer<String>> fatalErrorListeners = new CopyOnWriteArrayList<>();
     private EmbeddedActiveMQ artemis;
     private DirectoryLock directoryLock;
 
@@ -121,6 +125,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         this.artemis = server;
         this.directoryLock = lock;
+        // Artemis stops itself after a critical journal error (its own listener); ours only tell who asked
+        server.getActiveMQServer().registerIOCriticalErrorListener((cause, message, file) ->
+                fatalError("the embedded broker in " + lock.directory() + " stopped after a critical I/O error on its "
+                        + "journal" + (file == null ? "" : " (" + file + ")") + ": " + (message != null ? message
+                        : String.valueOf(cause)) + ". Check the disk of relay.data.dir (full, read-only, failing) "
+                        + "and start the relay again; queued messages are in the journal and are kept."));
         LOG.info("Embedded Artemis broker started in {} ms: journal {} ({}), {}{}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), lock.directory(),
                 server.getConfiguration().getJournalType(), inVmUrl(),
@@ -128,13 +138,34 @@ public final class EmbeddedBroker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * {@code listener} is told, with the reason, when the broker stops by itself because its journal failed (a full
+     * or read-only disk, an I/O error). The broker does not restart; a relay run as a process exits (app/cli).
+     */
+    public void onFatalError(Consumer<String> listener) {
+        fatalErrorListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void fatalError(String reason) {
+        for (Consumer<String> listener : fatalErrorListeners) {
+            try {
+                listener.accept(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener for the broker's fatal error failed: {}", e.toString());
+            }
+        }
+    }
+
     /** Stops the broker and releases the directory (no-op when stopped). It can be started again. */
     public synchronized void stop() {
         if (artemis == null) {
             return;
         }
+        long stopping = System.nanoTime();
         try {
             artemis.stop();
+            LOG.info("Embedded Artemis broker stopped in {} ms: journal {} closed",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping), brokerDir);
         } catch (Exception e) {
             LOG.warn("Stopping the embedded broker in {} failed: {}", brokerDir, e.toString());
         } finally {

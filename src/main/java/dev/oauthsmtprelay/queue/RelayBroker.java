@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.queue;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Optional;
 
 import jakarta.jms.ConnectionFactory;
@@ -37,6 +38,13 @@ public final class RelayBroker extends ServiceSupport {
         this.embedded = settings.embedded() ? new EmbeddedBroker(settings) : null;
         this.connectionFactory = BrokerConnectionFactories.create(settings, embedded);
         this.producerConnectionFactory = BrokerConnectionFactories.caching(connectionFactory);
+    }
+
+    /** See {@link EmbeddedBroker#onFatalError(Consumer)}; an external broker's failures are not fatal here. */
+    public void onFatalError(Consumer<String> listener) {
+        if (embedded != null) {
+            embedded.onFatalError(listener);
+        }
     }
 
     @Override

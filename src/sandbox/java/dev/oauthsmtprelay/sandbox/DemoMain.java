@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import dev.oauthsmtprelay.app.cli.RelayCli;
+import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.delivery.smtp.MailStreamProviderLookup;
 
 /**
@@ -19,7 +20,7 @@ import dev.oauthsmtprelay.delivery.smtp.MailStreamProviderLookup;
  * on the configuration the sandbox wrote. The relay comes from {@code oauth-smtp-relay.jar} beside this jar
  * (its manifest's {@code Class-Path}).
  */
-@Command(name = "oauth-smtp-relay-demo", mixinStandardHelpOptions = true, version = "oauth-smtp-relay-demo 0.1.0",
+@Command(name = "oauth-smtp-relay-demo", mixinStandardHelpOptions = true, versionProvider = DemoMain.Version.class,
         description = "Run the relay in a sandbox, no cloud account needed: a local OAuth token server and a local "
                 + "SMTP hub that requires STARTTLS and checks XOAUTH2 tokens. Drop .eml or .json files into the "
                 + "printed spool directory and find what the hub received in the printed folder.")
@@ -41,6 +42,14 @@ public final class DemoMain implements Callable<Integer> {
             dropWelcomeMessage(sandbox.spoolDir());
             System.out.println("A welcome message is already in the spool and arrives in a moment.");
             return RelayCli.commandLine().execute("run", "--config", sandbox.configFile().toString());
+        }
+    }
+
+    /** The relay's version: the demo is built with it and runs it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"oauth-smtp-relay-demo " + RelayVersion.get()};
         }
     }
 

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +95,7 @@ public final class RelayBench {
 
     private void throughput(int n, int senders, int concurrency, int rounds, Path jar, String heap) throws Exception {
         System.out.printf(Locale.ROOT, "== %,d messages of ~2 KB from %d sender mailboxes, relay.delivery.concurrency=%d, "
-                + "%d round(s), relay JVM %s, hub reply latency %d ms%n", n, senders, concurrency, rounds, heap,
+                + "%d round(s), relay %s, hub reply latency %d ms%n", n, senders, concurrency, rounds, Relay.describe(jar, heap),
                 HUB_LATENCY.toMillis());
         double ceiling = ceiling(messages(0, n, senders));
         System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
@@ -176,8 +176,8 @@ public final class RelayBench {
 
     /** {@code count} large messages at once, delivered in parallel (relay.delivery.concurrency = count). */
     private void large(int megabytes, int count, Path jar, String heap) throws Exception {
-        System.out.printf(Locale.ROOT, "== %d message(s) of %d MB, relay.delivery.concurrency=%d, relay JVM %s%n", count,
-                megabytes, count, heap);
+        System.out.printf(Locale.ROOT, "== %d message(s) of %d MB, relay.delivery.concurrency=%d, relay %s%n", count,
+                megabytes, count, Relay.describe(jar, heap));
         Path gcLog = work.resolve("gc.log");
         Relay relay = Relay.start(jar, heap, writeConfig(count), work, List.of("-Xlog:gc:file=" + gcLog));
         try {
@@ -407,13 +407,44 @@ public final class RelayBench {
             this.log = log;
         }
 
+        /**
+         * @param jar  the runnable jar ({@code java [heap] -jar JAR run ...}), or the distribution's launcher
+         *             ({@code bin/oauth-smtp-relay run ...}, which applies config/jvm.options; {@code heap} and
+         *             {@code jvmOptions} go into RELAY_JAVA_OPTS, after the file's). The launcher execs Java, so
+         *             the process measured is the JVM either way.
+         */
+        static String describe(Path jar, String heap) {
+            boolean launcher = !jar.getFileName().toString().endsWith(".jar");
+            String options = heap.isBlank() ? "" : " " + heap.trim();
+            return launcher ? "through bin/oauth-smtp-relay (config/jvm.options" + (options.isEmpty() ? ""
+                    : ", then RELAY_JAVA_OPTS=" + options.trim()) + ")"
+                    : "java" + (options.isEmpty() ? " (the JVM's defaults)" : options) + " -jar " + jar.getFileName();
+        }
+
         static Relay start(Path jar, String heap, Path config, Path work, List<String> jvmOptions) throws IOException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(Arrays.asList(heap.split(" ")));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+            List<String> options = new ArrayList<>();
+            for (String option : heap.trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    options.add(option);
+                }
+            }
+            options.addAll(jvmOptions);
+            List<String> command = new ArrayList<>();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (jar.getFileName().toString().endsWith(".jar")) {
+                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.addAll(options);
+                command.addAll(List.of("-jar", jar.toString()));
+            } else {
+                command.add(jar.toString());
+                builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                builder.environment().put("RELAY_JAVA_OPTS", String.join(" ", options));
+            }
+            command.addAll(List.of("run", "--config", config.toString()));
             Path log = work.resolve("relay.log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Files.writeString(log, String.join(" ", command) + System.lineSeparator(), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            Process process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new Relay(process, log);
         }

@@ -40,7 +40,7 @@ class RelayKeysCoverageTest {
             "relay.token.requests", "relay.token.failures", "relay.delivery.duration", "relay.delivery.paused",
             "relay.queue.depth", "relay.queue.in.retry", "relay.dead.letters", "relay.listener.accepted",
             "relay.listener.bytes", "relay.listener.connections", "relay.listener.connections.open",
-            "relay.listener.refused");
+            "relay.listener.refused", "relay.build.info");
     /** File names in examples. Queue names are defaults of keys and need no entry. */
     private static final Set<String> FILE_NAMES = Set.of("relay.properties", "relay.sample.properties", "relay.log");
 

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
+import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 
 /**
@@ -35,6 +36,11 @@ public final class RelayMetrics {
     private final Counter tokenFailures = counter("relay.token.failures", "Token endpoint requests that failed");
     private final Timer deliveryLatency = Timer.builder("relay.delivery.duration")
             .description("From taking a message off the queue to the hub's reply").register(registry);
+
+    public RelayMetrics() {
+        Gauge.builder("relay.build.info", () -> 1).description("The relay's version, as a label")
+                .tag("version", RelayVersion.get()).register(registry);
+    }
 
     /** The metrics of the relay running in this exchange's context. */
     public static RelayMetrics of(Exchange exchange) {
@@ -91,6 +97,11 @@ public final class RelayMetrics {
     /** A gauge of a family told apart by its {@code reason} tag. */
     public void gauge(String name, String description, String reason, Supplier<Number> source) {
         Gauge.builder(name, source).description(description).tag("reason", reason).register(registry);
+    }
+
+    /** The JVM and process metrics (memory, GC, threads, CPU, uptime, files), bound while the service runs. */
+    public JvmProcessMetrics jvmAndProcess() {
+        return new JvmProcessMetrics(registry);
     }
 
     /** Everything in the Prometheus text format (version 0.0.4). */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.HttpGet;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
@@ -128,7 +129,16 @@ class HealthEndpointTest {
                 .contains("relay_delivery_duration_seconds_count 1")
                 .contains("relay_queue_depth 0.0")
                 .contains("relay_dead_letters 1.0")
-                .contains("relay_delivery_paused 0.0");
+                .contains("relay_delivery_paused 0.0")
+                .contains("relay_build_info{version=\"" + RelayVersion.get() + "\"} 1\n")
+                .contains("jvm_memory_used_bytes{area=\"heap\"")
+                .contains("jvm_gc_")
+                .contains("jvm_threads_live_threads ")
+                .contains("process_cpu_usage ")
+                .contains("process_uptime_seconds ")
+                .contains("process_files_open_files ");
+        assertThat(RelayVersion.get()).as("the version from the build").isEqualTo(System.getProperty(
+                "relay.version"));
     }
 
     @Test
