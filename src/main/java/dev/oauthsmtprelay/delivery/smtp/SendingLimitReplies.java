@@ -33,7 +33,7 @@ public final class SendingLimitReplies {
                     + "Set " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + " to " + MICROSOFT_MAX_CONNECTIONS + " or less, "
                     + "divided by the number of relay instances (or other programs) sending as this mailbox.");
         }
-        if (lower.contains("submissionquotaexceeded")) {
+        if (lower.contains("5.2.0") && lower.contains("submissionquotaexceeded")) {
             return Optional.of("Microsoft 365 says " + mailbox + " has reached its daily sending limit (10,000 "
                     + "recipients a day for SMTP AUTH); the message stays queued and is retried until the limit "
                     + "frees up or relay.delivery.max-age passes. To send more a day, spread the mail over several "
@@ -44,6 +44,11 @@ public final class SendingLimitReplies {
             return Optional.of("Gmail says " + mailbox + " has reached its daily sending limit; the message stays "
                     + "queued and is retried until the limit frees up or relay.delivery.max-age passes. To send "
                     + "more a day, spread the mail over several sender mailboxes (relay.users).");
+        }
+        if (lower.contains("4.5.3") && lower.contains("too many recipients")) {
+            return Optional.of("The hub takes fewer recipients per message than this one has (" + reply.trim()
+                    + "); lower " + RelayKeys.DELIVERY_RECIPIENTS_PER_TRANSACTION + " (Gmail: 100) so that the rest "
+                    + "goes in further transactions.");
         }
         return Optional.empty();
     }

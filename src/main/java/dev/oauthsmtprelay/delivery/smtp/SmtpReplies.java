@@ -38,12 +38,25 @@ public final class SmtpReplies {
                     + "or this mailbox. Enable 'Authenticated SMTP' for the mailbox in the Exchange admin center "
                     + "(Mail flow settings) and make sure SMTP AUTH is not turned off for the organization.";
         }
+        if (upper.contains("5.7.30")) {
+            return host + " refused the login of " + mailbox + " (" + text + "): Basic authentication (a password) "
+                    + "is off for client submission. The relay logs in with OAuth; a device that sends passwords must "
+                    + "send through the relay's SMTP listener instead.";
+        }
         if (upper.contains("5.7.3")) {
             return host + " refused the login of " + mailbox + " (" + text + "): the token was issued but Exchange "
                     + "does not let the application use this mailbox. Register the app's service principal in "
-                    + "Exchange Online (New-ServicePrincipal), grant it the mailbox (Add-MailboxPermission or an RBAC "
-                    + "management scope), check the mailbox has an Exchange Online licence, and that the token's "
+                    + "Exchange Online (New-ServicePrincipal), then give it the mailbox on one of the two paths: "
+                    + "RBAC for Applications (New-ManagementRoleAssignment -Role 'Application SMTP.SendAsApp', and no "
+                    + "SMTP.SendAsApp consent in Entra) or the classic one (SMTP.SendAsApp consent and "
+                    + "Add-MailboxPermission). Check the mailbox has an Exchange Online licence, and that the token's "
                     + "scope is https://outlook.office365.com/.default. See docs/setup-microsoft.md.";
+        }
+        if (upper.contains("4.2.0") && upper.contains("MAPIEXCEPTIONLOGONFAILED")) {
+            return host + " could not open the mailbox of " + mailbox + " (" + text + "): the service principal "
+                    + "and the mailbox grant do not match (New-ServicePrincipal with the Enterprise application's "
+                    + "object ID, and the grant of docs/setup-microsoft.md step 5), or a new grant is not effective "
+                    + "yet. Retried.";
         }
         if (upper.contains("5.7.8")) {
             return host + " refused the login of " + mailbox + " (" + text + "): the token was not accepted for this "
