@@ -20,6 +20,7 @@ import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
 import dev.oauthsmtprelay.ops.console.StatusPage;
 import dev.oauthsmtprelay.ops.health.BrokerHealthCheck;
+import dev.oauthsmtprelay.ops.health.CredentialExpiryWatch;
 import dev.oauthsmtprelay.ops.health.CredentialsHealthCheck;
 import dev.oauthsmtprelay.ops.health.DeliveryHealthCheck;
 import dev.oauthsmtprelay.ops.health.HealthResponse;
@@ -59,6 +60,11 @@ final class OperationsSetup {
                 new CredentialsHealthCheck(environment.credentials().credentials(), settings.credentialsEnabled()),
                 new DeliveryHealthCheck(gate), new RelayLivenessCheck());
 
+        CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.credentials().credentials(), clock);
+        context.getRegistry().bind(CredentialExpiryWatch.BEAN, expiry);
+        expiry.warnIfDue();
+        metrics.gauge("relay.credentials.expiry.seconds", "Seconds until the Microsoft app's secret or certificate "
+                + "expires (negative once passed; NaN when no date is known)", expiry::secondsLeft);
         QueueStatistics queue = new QueueStatistics(broker);
         environment.tokenService().observeRequests(metrics::tokenRequested);
         metrics.gauge("relay.queue.depth", "Messages in the delivery queue", () -> orNaN(queue.depth()));
@@ -88,7 +94,7 @@ final class OperationsSetup {
         StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
                 environment.tokenService(), smtpListener,
                 context.getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class),
-                context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class));
+                context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class), expiry);
         context.getRegistry().bind("relayStatus", statusReport);
         FlowHistory history = new FlowHistory(() -> (long) metrics.count("relay.messages.delivered"),
                 () -> (long) (metrics.count("relay.messages.retried") + metrics.count("relay.messages.dead.lettered")),

@@ -128,8 +128,7 @@ public final class CredentialsFileReader {
                 "use the Directory (tenant) ID shown on the app registration's Overview page in Microsoft Entra");
         String clientId = require(root, "client_id", findings,
                 "use the Application (client) ID shown on the app registration's Overview page");
-        String secret = require(root, "client_secret", findings,
-                "create a client secret under Certificates & secrets and paste its Value (not its Secret ID)");
+        MicrosoftClientAuth auth = MicrosoftAuthFields.read(file, root, findings);
         String scope = require(root, "scope", findings, "set it to " + Provider.MICROSOFT.smtpScope());
         if (!scope.isEmpty() && !MICROSOFT_SMTP_SCOPES.contains(scope)) {
             findings.add(Finding.warning("scope", "is \"" + scope + "\", which is not an Exchange Online SMTP scope; "
@@ -142,7 +141,7 @@ public final class CredentialsFileReader {
         if (findings.stream().anyMatch(Finding::isError)) {
             return null;
         }
-        return new MicrosoftApp(file, tenant, clientId, secret, scope, endpoint, domain(root));
+        return new MicrosoftApp(file, tenant, clientId, auth, scope, endpoint, domain(root));
     }
 
     private void checkDomain(JsonNode root, String aliasDomain, List<Finding> findings) {
@@ -192,7 +191,7 @@ public final class CredentialsFileReader {
         }
     }
 
-    private static String require(JsonNode root, String field, List<Finding> findings, String fix) {
+    static String require(JsonNode root, String field, List<Finding> findings, String fix) {
         String value = text(root, field);
         JsonNode node = root.get(field);
         if (node != null && !node.isNull() && !node.isTextual()) {
@@ -208,7 +207,7 @@ public final class CredentialsFileReader {
         return text(root, "domain").toLowerCase(Locale.ROOT);
     }
 
-    private static String text(JsonNode root, String field) {
+    static String text(JsonNode root, String field) {
         JsonNode node = root.get(field);
         return node == null || !node.isTextual() ? "" : node.asText().trim();
     }

@@ -8,12 +8,19 @@ public record MicrosoftApp(
         Path source,
         String tenantId,
         String clientId,
-        String clientSecret,
+        MicrosoftClientAuth clientAuth,
         String scope,
         URI tokenEndpoint,
         String domain) implements ProviderCredentials {
 
     public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+
+    /** An application that authenticates with a client secret of unknown expiry. */
+    public MicrosoftApp(Path source, String tenantId, String clientId, String clientSecret, String scope,
+                        URI tokenEndpoint, String domain) {
+        this(source, tenantId, clientId, new MicrosoftClientAuth.ClientSecret(clientSecret, null), scope,
+                tokenEndpoint, domain);
+    }
 
     @Override
     public Provider provider() {
@@ -22,6 +29,7 @@ public record MicrosoftApp(
 
     @Override
     public String toString() {
-        return "MicrosoftApp[client " + clientId + " in tenant " + tenantId + " from " + source + ", secret hidden]";
+        return "MicrosoftApp[client " + clientId + " in tenant " + tenantId + " from " + source + ", "
+                + clientAuth.describe() + "]";
     }
 }

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
 import dev.oauthsmtprelay.credentials.MicrosoftApp;
+import dev.oauthsmtprelay.credentials.MicrosoftClientAuth;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.message.RelayMessage;
@@ -140,7 +141,7 @@ class DemoSandboxTest {
             assertThat(check.warnings()).isEmpty();
             assertThat(check.credentials()).isInstanceOfSatisfying(MicrosoftApp.class, app -> {
                 assertThat(app.tokenEndpoint()).isEqualTo(sandbox.tokenServer().tokenEndpoint());
-                assertThat(app.clientSecret()).isEqualTo(sandbox.tokenServer().clientSecret());
+                assertThat(app.clientAuth()).isEqualTo(new MicrosoftClientAuth.ClientSecret(sandbox.tokenServer().clientSecret(), null));
             });
         }
     }

@@ -88,6 +88,11 @@ class StatusCommand implements Callable<Integer> {
                                 + token.path("lastFailure").asText() : ""));
             }
         }
+        if (status.path("credentialsExpireAt").isTextual()) {
+            Instant expires = Instant.parse(status.path("credentialsExpireAt").asText());
+            out.println("credentials: " + (expires.isAfter(now) ? "expire " + expires + " (in "
+                    + DeadLetterCommand.Text.age(now, expires) + ")" : "EXPIRED " + expires));
+        }
         printListener(status.path("listener"), out);
         printMailboxes(status.path("mailboxes"), out);
         JsonNode counters = status.path("counters");

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 import dev.oauthsmtprelay.app.RelayEnvironment;
 import dev.oauthsmtprelay.credentials.Finding;
+import dev.oauthsmtprelay.credentials.MicrosoftApp;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.credentials.ProviderCredentials;
 import dev.oauthsmtprelay.oauth.AccessToken;
@@ -63,6 +64,9 @@ class TokenCommand implements Callable<Integer> {
             AccessToken token = environment.tokenService().token(mailbox == null ? "" : mailbox);
             writer.println("provider:  " + credentials.provider().displayName() + " (" + credentials.clientId() + ")");
             writer.println("endpoint:  " + credentials.tokenEndpoint());
+            if (credentials instanceof MicrosoftApp app) {
+                writer.println("auth:      " + app.clientAuth().describe());
+            }
             writer.println("mailbox:   " + (mailbox == null ? "(application token, valid for every permitted mailbox)" : mailbox));
             writer.println("expires:   " + token.expiresAt() + " (in "
                     + Duration.between(clock.instant(), token.expiresAt()).toMinutes() + " min)");

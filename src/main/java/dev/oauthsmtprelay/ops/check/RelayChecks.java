@@ -11,6 +11,7 @@ public final class RelayChecks {
 
     public static List<RelayCheck> all() {
         return List.of(new ConfigurationCheck(), new DirectoriesCheck(), new ListenerCheck(), new CredentialsFileCheck(),
+                new CredentialExpiryCheck(),
                 new ClockCheck(),
                 new TokenCheck(), new HubConnectionCheck(), new XOAuth2LoginCheck());
     }

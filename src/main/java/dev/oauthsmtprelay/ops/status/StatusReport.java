@@ -17,6 +17,7 @@ import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.oauth.TokenService;
+import dev.oauthsmtprelay.ops.health.CredentialExpiryWatch;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /**
@@ -36,6 +37,7 @@ public final class StatusReport implements Processor {
     private final SmtpListener listener;
     private final DailyQuota quota;
     private final SendingSlots slots;
+    private final CredentialExpiryWatch credentialExpiry;
 
     /**
      * @param listener the SMTP listener, or null when {@code relay.listener.enabled=false}
@@ -43,7 +45,9 @@ public final class StatusReport implements Processor {
      * @param slots    the per-minute pacing, or null without it
      */
     public StatusReport(QueueStatistics queue, String queueName, DeadLetterStore deadLetters, DeliveryGate gate,
-            TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots) {
+            TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots,
+            CredentialExpiryWatch credentialExpiry) {
+        this.credentialExpiry = credentialExpiry;
         this.quota = quota;
         this.slots = slots;
         this.queue = queue;
@@ -80,6 +84,7 @@ public final class StatusReport implements Processor {
             cached.add(entry);
         }
         report.put("tokens", cached);
+        report.put("credentialsExpireAt", credentialExpiry.expiresAt().map(Object::toString).orElse(null));
         report.put("listener", listener == null ? null : listener());
         report.put("mailboxes", mailboxes());
         Map<String, Object> counters = new LinkedHashMap<>();

@@ -309,6 +309,24 @@ class CheckCommandTest {
     }
 
     @Test
+    void a_client_secret_that_expires_within_30_days_warns_and_an_expired_one_fails() throws Exception {
+        hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
+        Map<String, Object> fields = TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com");
+        fields.put("client_secret_expires", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(10).toString());
+        Path soon = TestCredentials.write(dir, "soon.json", fields);
+        check(config(soon, hub).writeTo(dir.resolve("soon.properties")));
+        assertThat(out.toString()).containsPattern("WARN  credentials expiry \\(client secret, expires [0-9-]+\\): "
+                + "expires on \\S+, in (9|10) day\\(s\\)").contains("Create a new client secret");
+
+        out.getBuffer().setLength(0);
+        fields.put("client_secret_expires", "2026-01-31");
+        Path expired = TestCredentials.write(dir, "expired.json", fields);
+        assertThat(check(config(expired, hub).writeTo(dir.resolve("expired.properties")))).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL  credentials expiry (client secret, expires 2026-01-31): expired on "
+                + "2026-01-31T00:00:00Z");
+    }
+
+    @Test
     void should_warn_when_more_connections_per_mailbox_are_allowed_than_microsoft_accepts() {
         hub = XOAuth2SmtpHub.builder().tokenValidator(IssuedTokens.applicationTokens(tokenServer, "tenant")).start();
         Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
