@@ -191,6 +191,10 @@ public final class StatusPage implements Processor {
                     .append(token.get("lastFailure") == null ? "" : "; last request failed: " + Html.escape(token.get("lastFailure")))
                     .append("</li>");
         }
+        if (report.get("credentialsExpireAt") != null) {
+            html.append("<li id=\"credentials-expiry\">the app's secret or certificate expires ")
+                    .append(Html.escape(report.get("credentialsExpireAt"))).append("</li>");
+        }
         return html.append("</ul>\n").toString();
     }
 
