@@ -1,16 +1,24 @@
 package dev.oauthsmtprelay.queue;
 
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+
+import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
  * What {@code queue list|hold|release|delete|retry-now} do to the broker: list the delivery queue and the hold
@@ -23,11 +31,16 @@ public final class QueueAdmin {
     private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {
     };
 
+    /** Enough for any header section: show reads no more of a message than this. */
+    private static final int MAX_BODY = 512 * 1024;
+
+    private final ConnectionFactory factory;
     private final BrokerManagement management;
     private final String deliveryQueue;
     private final String holdQueue;
 
     public QueueAdmin(ConnectionFactory factory, String deliveryQueue, String holdQueue) {
+        this.factory = factory;
         this.management = new BrokerManagement(factory);
         this.deliveryQueue = deliveryQueue;
         this.holdQueue = holdQueue;
@@ -83,6 +96,26 @@ public final class QueueAdmin {
     /** A numeric attribute of a queue, e.g. {@code messageCount} or {@code scheduledCount}. */
     public long attribute(String queue, String name) throws JMSException {
         return ((Number) management.attribute(ResourceNames.QUEUE + queue, name)).longValue();
+    }
+
+    /**
+     * The bytes of the message with this relay id, read with a JMS browser: only for a message that is waiting
+     * (not one a consumer holds, nor one waiting for its redelivery delay, which a browser does not see).
+     */
+    public Optional<byte[]> body(String queue, String relayId) throws JMSException {
+        try (Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = session.createBrowser(session.createQueue(queue),
+                     QueuedMessage.RELAY_ID + " = " + literal(relayId))) {
+            connection.start();
+            Enumeration<?> messages = browser.getEnumeration();
+            if (messages.hasMoreElements() && messages.nextElement() instanceof BytesMessage bytes) {
+                byte[] body = new byte[(int) Math.min(bytes.getBodyLength(), MAX_BODY)];
+                bytes.readBytes(body);
+                return Optional.of(body);
+            }
+            return Optional.empty();
+        }
     }
 
     /** Moves the matching messages; returns how many moved. Messages a consumer holds right now are not moved. */

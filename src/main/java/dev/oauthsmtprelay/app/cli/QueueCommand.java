@@ -122,7 +122,12 @@ class QueueCommand {
         @Override
         int run(RelayEndpoint relay, PrintWriter out) {
             JsonNode entry = relay.get("/queue/" + id, Map.of());
+            String headers = entry.path("headers").isTextual() ? entry.path("headers").asText()
+                    : "(not readable now: the message is being delivered or waits for its redelivery delay)";
+            ((com.fasterxml.jackson.databind.node.ObjectNode) entry).remove("headers");
             out.println(entry.toPrettyString());
+            out.println("headers:");
+            headers.lines().forEach(line -> out.println("  " + line));
             return 0;
         }
     }

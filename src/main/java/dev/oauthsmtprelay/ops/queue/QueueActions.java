@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.delivery.DeliveryHistory;
+import dev.oauthsmtprelay.message.MimeHeaderSection;
 import dev.oauthsmtprelay.message.QueuedMessage;
 import dev.oauthsmtprelay.queue.QueueAdmin;
 
@@ -80,6 +81,9 @@ public final class QueueActions {
                     }
                 });
                 entry.put("properties", properties);
+                String queue = "held".equals(row.get("state")) ? admin.holdQueue() : admin.deliveryQueue();
+                entry.put("headers", admin.body(queue, relayId).map(body -> MimeHeaderSection.read(body).text())
+                        .orElse(null));
                 return entry;
             }
         }

@@ -102,6 +102,9 @@ class QueueCommandTest {
         }
         assertThat(held).as(out.toString()).isEqualTo(2);
 
+        assertThat(queue("show", releaseId)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("\"state\" : \"held\"").contains("\"RelayMailFrom\" : \"billing@example.com\"")
+                .contains("headers:\n  From: billing@example.com").containsPattern("  Subject: statement [12]");
         assertThat(queue("release", releaseId)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("released 1 message(s) (id " + releaseId + ")");
         hub.awaitMessages(2, WAIT);
