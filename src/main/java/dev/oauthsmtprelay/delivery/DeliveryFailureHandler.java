@@ -43,6 +43,7 @@ public final class DeliveryFailureHandler implements Processor {
         SmtpFailure failure = classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Message in = exchange.getIn();
         exchange.setProperty(DeliveryAttempt.FAILURE_REASON, failure.getMessage());
+        exchange.setProperty(DeliveryAttempt.HUB_REPLY, failure.hubReply());
         switch (failure.kind()) {
             case PERMANENT -> deadLetter(exchange, failure.getMessage(), failure.hubReply());
             case CONFIGURATION -> exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE);

@@ -28,6 +28,8 @@ public final class DeliveryAttempt {
     public static final String DEFERRED = "relayDeferredRecipients";
     /** What the failure handling decided: {@code dead-letter}, {@code retry} or {@code pause}. */
     public static final String FAILURE_ACTION = "relayFailureAction";
+    /** The hub's reply to the failed attempt, when there was one. */
+    public static final String HUB_REPLY = "relayHubReply";
     /** Why delivery failed, with the fix. */
     public static final String FAILURE_REASON = "relayFailureReason";
     /** A large queued message streamed to a file instead of memory. */

@@ -22,6 +22,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.delivery.smtp.SendingLimitReplies;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 
 /**
@@ -122,6 +123,40 @@ public final class DailyQuota {
         if (limited() && mailbox != null && accepted != null && accepted > 0) {
             sent(mailbox.toLowerCase(Locale.ROOT), accepted);
         }
+    }
+
+    /**
+     * The delivery-errors route's step after a retry: when the hub said the mailbox has used its daily limit, the
+     * count is corrected to the limit, so that the mailbox's mail waits in the queue instead of being tried again
+     * and again (the provider counts sends this relay does not see, such as those of other programs).
+     */
+    public void refused(Exchange exchange) {
+        String mailbox = exchange.getProperty(DeliveryAttempt.MAILBOX, String.class);
+        if (limited() && mailbox != null
+                && SendingLimitReplies.dailyLimit(exchange.getProperty(DeliveryAttempt.HUB_REPLY, String.class))) {
+            usedUp(mailbox.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Fills what is left of the mailbox's limits with one send now. */
+    synchronized void usedUp(String mailbox) {
+        Usage usage = usage(mailbox);
+        int messages = messagesPerDay == 0 ? 0 : Math.max(0, messagesPerDay - usage.messages());
+        int recipients = recipientsPerDay == 0 ? 0 : Math.max(0, recipientsPerDay - usage.recipients());
+        if (messages == 0 && recipients == 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        Deque<Sent> sent = prune(mailbox, now);
+        // one entry counts as one message; more messages to fill become entries without recipients
+        sent.addLast(new Sent(now, recipients));
+        append(mailbox, now, recipients);
+        for (int i = 1; i < messages; i++) {
+            sent.addLast(new Sent(now, 0));
+            append(mailbox, now, 0);
+        }
+        LOG.warn("The hub says {} has used its daily sending limit: the relay's count is set to the limit ({}), "
+                + "so its mail waits in the queue until the window frees", mailbox, describe(usage(mailbox)));
     }
 
     /** After a delivery that the hub accepted for {@code recipients}. */

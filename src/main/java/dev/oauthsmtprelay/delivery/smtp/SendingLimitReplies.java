@@ -21,6 +21,17 @@ public final class SendingLimitReplies {
     private SendingLimitReplies() {
     }
 
+    /** Whether the reply says the mailbox has used its daily sending limit (Exchange 5.2.0 quota, Gmail 5.4.5). */
+    public static boolean dailyLimit(String reply) {
+        if (reply == null) {
+            return false;
+        }
+        String lower = reply.toLowerCase(Locale.ROOT);
+        return lower.contains("5.2.0") && lower.contains("submissionquotaexceeded")
+                || lower.contains("5.4.5") && (lower.contains("sending limit") || lower.contains("sending quota")
+                        || lower.contains("dailylimitexceeded"));
+    }
+
     /** Why the hub refused, in words an operator can act on; empty when the reply is not about a sending limit. */
     public static Optional<String> explain(String reply, String mailbox) {
         if (reply == null) {

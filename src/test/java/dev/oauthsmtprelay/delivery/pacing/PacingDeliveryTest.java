@@ -68,4 +68,27 @@ class PacingDeliveryTest {
         assertThat(Instant.parse((String) statements.get("pacedUntil")))
                 .isBetween(Instant.now().plusSeconds(40), Instant.now().plusSeconds(61));
     }
+
+    @Test
+    void a_providers_daily_limit_reply_sets_the_count_to_the_limit_and_the_mail_waits_instead_of_retrying() throws Exception {
+        XOAuth2SmtpHub hub = bed.hub();
+        hub.failNextData(1, "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to "
+                + "process message due to a permanent exception");
+        RelayHarness relay = bed.relay(dir, Map.of("relay.quota.recipients-per-day", 1000));
+        relay.drop("statement.eml", "From: statements@example.com\r\nTo: c@example.net\r\nSubject: s\r\n\r\nx\r\n");
+
+        Queue queue = relay.context().hasService(RelayBroker.class).embeddedBroker().orElseThrow().server()
+                .locateQueue("relay.outbound");
+        DailyQuota quota = relay.context().getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class);
+        await(WAIT, () -> quota.usage("statements@example.com").recipients() == 1000,
+                () -> "the count set to the limit: " + quota.usage("statements@example.com"));
+        // back from its redelivery delay, the message is scheduled for when the window frees, not tried again
+        await(WAIT, () -> queue.getScheduledCount() == 1 && quota.usage("statements@example.com").waiting() == 1,
+                () -> "the message waiting for the window: " + quota.usage("statements@example.com"));
+        Thread.sleep(1500);
+        assertThat(hub.messageCount()).isZero();
+        assertThat(quota.usage("statements@example.com").lastWaiterAt())
+                .isAfter(Instant.now().plus(Duration.ofHours(23)));
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+    }
 }
