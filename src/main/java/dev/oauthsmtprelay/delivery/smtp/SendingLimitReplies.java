@@ -27,9 +27,16 @@ public final class SendingLimitReplies {
             return false;
         }
         String lower = reply.toLowerCase(Locale.ROOT);
-        return lower.contains("5.2.0") && lower.contains("submissionquotaexceeded")
-                || lower.contains("5.4.5") && (lower.contains("sending limit") || lower.contains("sending quota")
-                        || lower.contains("dailylimitexceeded"));
+        return microsoftDailyLimit(lower) || gmailDailyLimit(lower);
+    }
+
+    private static boolean microsoftDailyLimit(String lower) {
+        return lower.contains("5.2.0") && lower.contains("submissionquotaexceeded");
+    }
+
+    private static boolean gmailDailyLimit(String lower) {
+        return lower.contains("5.4.5") && (lower.contains("sending limit") || lower.contains("sending quota")
+                || lower.contains("dailylimitexceeded"));
     }
 
     /** Why the hub refused, in words an operator can act on; empty when the reply is not about a sending limit. */
@@ -44,14 +51,13 @@ public final class SendingLimitReplies {
                     + "Set " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + " to " + MICROSOFT_MAX_CONNECTIONS + " or less, "
                     + "divided by the number of relay instances (or other programs) sending as this mailbox.");
         }
-        if (lower.contains("5.2.0") && lower.contains("submissionquotaexceeded")) {
+        if (microsoftDailyLimit(lower)) {
             return Optional.of("Microsoft 365 says " + mailbox + " has reached its daily sending limit (10,000 "
                     + "recipients a day for SMTP AUTH); the message stays queued and is retried until the limit "
                     + "frees up or relay.delivery.max-age passes. To send more a day, spread the mail over several "
                     + "sender mailboxes (relay.users).");
         }
-        if (lower.contains("5.4.5") && (lower.contains("sending limit") || lower.contains("sending quota")
-                || lower.contains("dailylimitexceeded"))) {
+        if (gmailDailyLimit(lower)) {
             return Optional.of("Gmail says " + mailbox + " has reached its daily sending limit; the message stays "
                     + "queued and is retried until the limit frees up or relay.delivery.max-age passes. To send "
                     + "more a day, spread the mail over several sender mailboxes (relay.users).");

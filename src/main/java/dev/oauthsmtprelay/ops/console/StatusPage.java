@@ -1,8 +1,6 @@
 package dev.oauthsmtprelay.ops.console;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,6 +22,7 @@ import dev.oauthsmtprelay.deadletter.DeadLetterSummary;
 import dev.oauthsmtprelay.deadletter.RetriedDeadLetter;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.ops.queue.ConsoleToken;
+import dev.oauthsmtprelay.ops.queue.FormParameters;
 import dev.oauthsmtprelay.ops.queue.QueueActions;
 import dev.oauthsmtprelay.ops.queue.QueueSelection;
 import dev.oauthsmtprelay.ops.status.StatusReport;
@@ -277,23 +276,6 @@ public final class StatusPage implements Processor {
     }
 
     private static Map<String, String> form(Message in) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String name : List.of("csrf", "token", "do")) {
-            String value = in.getHeader(name, String.class);
-            if (value != null) {
-                form.put(name, value);
-            }
-        }
-        String body = in.getBody(String.class);
-        if (body != null && !body.isBlank()) {
-            for (String pair : body.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return form;
+        return FormParameters.read(in, List.of("csrf", "token", "do"), in.getBody(String.class));
     }
 }

@@ -1,8 +1,5 @@
 package dev.oauthsmtprelay.ops.queue;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,29 +78,8 @@ public final class QueueConsole implements Processor {
     }
 
     private static Map<String, String> parameters(Message in) {
-        Map<String, String> params = new LinkedHashMap<>();
-        // platform-http turns query and form parameters into headers, and may leave the body empty
-        for (String name : PARAMETERS) {
-            String value = in.getHeader(name, String.class);
-            if (value != null) {
-                params.put(name, value);
-            }
-        }
-        String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
-        String body = in.getBody(String.class);
-        for (String part : new String[] {query, body}) {
-            if (part == null || part.isBlank()) {
-                continue;
-            }
-            for (String pair : part.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return params;
+        return FormParameters.read(in, PARAMETERS, in.getHeader(Exchange.HTTP_QUERY, String.class),
+                in.getBody(String.class));
     }
 
     private static Map<String, Object> error(String message) {
