@@ -125,7 +125,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         context.addService(pool, true, true); // closes the hub connections when the context stops
         SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
         beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
-        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, client,
+        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, client::probe,
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);

@@ -9,8 +9,8 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
 import dev.oauthsmtprelay.delivery.smtp.SmtpFailureException;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 import dev.oauthsmtprelay.message.DeadLetterRequest;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 import dev.oauthsmtprelay.message.QueuedMessage;
@@ -40,7 +40,7 @@ public final class DeliveryFailureHandler implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        SmtpFailure failure = classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        DeliveryFailure failure = classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Message in = exchange.getIn();
         exchange.setProperty(DeliveryAttempt.FAILURE_REASON, failure.getMessage());
         exchange.setProperty(DeliveryAttempt.HUB_REPLY, failure.hubReply());
@@ -70,9 +70,9 @@ public final class DeliveryFailureHandler implements Processor {
         new DeadLetterRequest("", QueuedMessage.recipients(exchange.getIn()), reason, hubReply).setOn(exchange);
     }
 
-    static SmtpFailure classify(Throwable caught) {
+    static DeliveryFailure classify(Throwable caught) {
         for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (t instanceof SmtpFailure failure) {
+            if (t instanceof DeliveryFailure failure) {
                 return failure;
             }
             if (t instanceof SmtpFailureException wrapped) {
@@ -80,7 +80,7 @@ public final class DeliveryFailureHandler implements Processor {
             }
         }
         String text = caught == null ? "unknown error" : caught.getClass().getSimpleName() + ": " + caught.getMessage();
-        return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "Unexpected error: " + text, null, caught);
+        return new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "Unexpected error: " + text, null, caught);
     }
 
     private static String human(Duration duration) {

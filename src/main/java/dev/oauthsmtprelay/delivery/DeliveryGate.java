@@ -12,15 +12,15 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryProbe;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 
 /**
  * Pauses delivery when the trouble is the configuration (login refused, token endpoint refusing
  * the credentials, hub unreachable), so queued messages keep their attempts. The cause is logged
- * once; a probe (token + TLS + XOAUTH2 login, nothing sent) runs periodically and resumes
- * delivery as soon as it passes.
+ * once; the transport's probe (SMTP: token + TLS + XOAUTH2 login; Graph: a harmless read; nothing is
+ * sent) runs periodically and resumes delivery as soon as it passes.
  */
 public final class DeliveryGate extends ServiceSupport {
 
@@ -28,17 +28,17 @@ public final class DeliveryGate extends ServiceSupport {
 
     private final CamelContext context;
     private final String routeId;
-    private final SmtpClient client;
+    private final DeliveryProbe probe;
     private final Duration probeInterval;
     private ScheduledExecutorService scheduler;
-    private ScheduledFuture<?> probe;
+    private ScheduledFuture<?> probing;
     private String reason;
     private String probeMailbox;
 
-    public DeliveryGate(CamelContext context, String routeId, SmtpClient client, Duration probeInterval) {
+    public DeliveryGate(CamelContext context, String routeId, DeliveryProbe probe, Duration probeInterval) {
         this.context = context;
         this.routeId = routeId;
-        this.client = client;
+        this.probe = probe;
         this.probeInterval = probeInterval;
     }
 
@@ -67,7 +67,7 @@ public final class DeliveryGate extends ServiceSupport {
                 cause, probeInterval.toMillis() < 1000 ? probeInterval.toMillis() + " ms" : probeInterval.toSeconds() + " s");
         // The calling thread is one of the route's consumers: suspending must not wait for it.
         scheduler.execute(this::suspendRoute);
-        probe = scheduler.scheduleWithFixedDelay(this::probe, probeInterval.toMillis(), probeInterval.toMillis(),
+        probing = scheduler.scheduleWithFixedDelay(this::probe, probeInterval.toMillis(), probeInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -85,8 +85,9 @@ public final class DeliveryGate extends ServiceSupport {
             mailbox = probeMailbox;
         }
         try {
-            client.probe(mailbox);
-        } catch (SmtpFailure failure) {
+            String answer = probe.probe(mailbox);
+            LOG.debug("Probe as {} passed: {}", mailbox, answer);
+        } catch (DeliveryFailure failure) {
             synchronized (this) {
                 if (!failure.getMessage().equals(reason)) {
                     reason = failure.getMessage();
@@ -104,13 +105,13 @@ public final class DeliveryGate extends ServiceSupport {
                 return;
             }
             reason = null;
-            if (probe != null) {
-                probe.cancel(false);
+            if (probing != null) {
+                probing.cancel(false);
             }
         }
         try {
             context.getRouteController().resumeRoute(routeId);
-            LOG.info("Delivery resumed: the hub accepted a login as {}.", probeMailbox);
+            LOG.info("Delivery resumed: the provider took a login as {} again.", probeMailbox);
         } catch (Exception e) {
             LOG.error("Could not resume route {}: {}", routeId, e.getMessage());
         }

@@ -9,8 +9,8 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
-import dev.oauthsmtprelay.delivery.smtp.OutgoingMessage;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.message.DeadLetterRequest;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 import dev.oauthsmtprelay.message.QueuedMessage;

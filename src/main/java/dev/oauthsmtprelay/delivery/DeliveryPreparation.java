@@ -14,8 +14,8 @@ import dev.oauthsmtprelay.delivery.sender.FromPolicy;
 import dev.oauthsmtprelay.delivery.sender.FromRewrite;
 import dev.oauthsmtprelay.delivery.sender.SenderResolution;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
-import dev.oauthsmtprelay.delivery.smtp.OutgoingMessage;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 import dev.oauthsmtprelay.message.QueuedMessage;
 
@@ -60,7 +60,7 @@ public final class DeliveryPreparation implements Processor {
         List<String> recipients = QueuedMessage.recipients(in);
         SenderResolution resolution = senders.resolve(from);
         if (resolution.mailbox().isEmpty()) {
-            throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, senders.noSenderReason(from), null, null);
+            throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, senders.noSenderReason(from), null, null);
         }
         String mailbox = resolution.mailbox().get();
         exchange.setProperty(DeliveryAttempt.MAILBOX, mailbox);
@@ -83,7 +83,7 @@ public final class DeliveryPreparation implements Processor {
                     ? FromRewrite.apply(mime, mailbox) : mime;
             in.setBody(new OutgoingMessage(session, sent, mailbox, recipients, mailbox));
         } catch (MessagingException e) {
-            throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "
+            throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, "The queued message is not valid MIME any more: "
                     + e.getMessage(), null, null);
         }
     }

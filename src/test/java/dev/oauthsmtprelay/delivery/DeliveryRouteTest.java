@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.app.RelayRoutes;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 
@@ -32,11 +32,11 @@ class DeliveryRouteTest {
     @TempDir
     Path dir;
 
-    private RelayHarness relayWhoseHubFails(SmtpFailure.Kind kind, String reason) throws Exception {
+    private RelayHarness relayWhoseHubFails(DeliveryFailure.Kind kind, String reason) throws Exception {
         RelayHarness relay = bed.relay(dir, Map.of());
         AdviceWith.adviceWith(relay.context(), RelayRoutes.DELIVERY, route -> route.weaveByToUri("smtp:*").replace()
                 .process(exchange -> {
-                    throw new SmtpFailure(kind, reason, "554 5.0.0 " + reason, null);
+                    throw new DeliveryFailure(kind, reason, "554 5.0.0 " + reason, null);
                 }));
         return relay;
     }
@@ -48,7 +48,7 @@ class DeliveryRouteTest {
 
     @Test
     void should_file_a_permanent_failure_through_the_dead_letter_route_and_commit_the_message() throws Exception {
-        RelayHarness relay = relayWhoseHubFails(SmtpFailure.Kind.PERMANENT, "the hub refused the message for good");
+        RelayHarness relay = relayWhoseHubFails(DeliveryFailure.Kind.PERMANENT, "the hub refused the message for good");
         NotifyBuilder attempted = new NotifyBuilder(relay.context()).fromRoute(RelayRoutes.DELIVERY).whenDone(1)
                 .create();
 
@@ -64,7 +64,7 @@ class DeliveryRouteTest {
 
     @Test
     void should_roll_a_transient_failure_back_into_the_queue_without_a_dead_letter() throws Exception {
-        RelayHarness relay = relayWhoseHubFails(SmtpFailure.Kind.TRANSIENT, "421 try again later");
+        RelayHarness relay = relayWhoseHubFails(DeliveryFailure.Kind.TRANSIENT, "421 try again later");
         NotifyBuilder attempted = new NotifyBuilder(relay.context()).fromRoute(RelayRoutes.DELIVERY).whenDone(1)
                 .create();
 
@@ -78,7 +78,7 @@ class DeliveryRouteTest {
 
     @Test
     void should_pause_delivery_on_a_configuration_failure_and_keep_the_message_queued() throws Exception {
-        RelayHarness relay = relayWhoseHubFails(SmtpFailure.Kind.CONFIGURATION, "535 the login was refused");
+        RelayHarness relay = relayWhoseHubFails(DeliveryFailure.Kind.CONFIGURATION, "535 the login was refused");
         NotifyBuilder attempted = new NotifyBuilder(relay.context()).fromRoute(RelayRoutes.DELIVERY).whenDone(1)
                 .create();
 

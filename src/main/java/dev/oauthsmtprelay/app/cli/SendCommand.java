@@ -25,8 +25,8 @@ import dev.oauthsmtprelay.app.send.MessageDraft;
 import dev.oauthsmtprelay.app.send.SpoolWriter;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
-import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.JsonMessageParser;
 import dev.oauthsmtprelay.message.InvalidMessageException;
@@ -123,7 +123,7 @@ class SendCommand implements Callable<Integer> {
         } catch (InvalidMessageException e) {
             err.println("Not sent: " + e.getMessage());
             return 1;
-        } catch (SmtpFailure e) {
+        } catch (DeliveryFailure e) {
             err.println("Not delivered: " + e.getMessage());
             return 1;
         } catch (IOException e) {

@@ -9,11 +9,11 @@ import org.apache.camel.support.DefaultExchange;
 import dev.oauthsmtprelay.app.RelayEnvironment;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
-import dev.oauthsmtprelay.delivery.smtp.DeliveryReport;
-import dev.oauthsmtprelay.delivery.smtp.OutgoingMessage;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.message.QueuedMessage;
 import dev.oauthsmtprelay.message.RelayIds;
 import dev.oauthsmtprelay.message.RelayMessage;
@@ -34,7 +34,7 @@ public final class ImmediateDelivery {
         this.clock = clock;
     }
 
-    public DeliveryReport deliver(RelayMessage message) throws SmtpFailure {
+    public DeliveryReport deliver(RelayMessage message) throws DeliveryFailure {
         SmtpClient client = new SmtpClient(SmtpSettings.from(environment.settings(), environment.smtpHost()),
                 environment.tokenService());
         try {
@@ -44,10 +44,10 @@ public final class ImmediateDelivery {
             QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "send", clock.instant());
             try {
                 preparation.process(exchange);
-            } catch (SmtpFailure e) {
+            } catch (DeliveryFailure e) {
                 throw e;
             } catch (Exception e) {
-                throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The message cannot be prepared: " + e.getMessage(),
+                throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, "The message cannot be prepared: " + e.getMessage(),
                         null, e);
             }
             return client.deliver(exchange.getIn().getBody(OutgoingMessage.class));

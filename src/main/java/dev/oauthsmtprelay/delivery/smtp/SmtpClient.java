@@ -31,6 +31,9 @@ import org.eclipse.angus.mail.util.MailConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.oauth.AccessToken;
 import dev.oauthsmtprelay.oauth.TokenException;
 import dev.oauthsmtprelay.oauth.TokenService;
@@ -76,7 +79,7 @@ public final class SmtpClient {
         return pool;
     }
 
-    public DeliveryReport deliver(OutgoingMessage message) throws SmtpFailure {
+    public DeliveryReport deliver(OutgoingMessage message) throws DeliveryFailure {
         Address[] recipients = addresses(message.recipients());
         SmtpConnection connection = pool.borrow(message.mailbox(), this::login);
         try {
@@ -103,12 +106,12 @@ public final class SmtpClient {
         } catch (SendFailedException e) {
             if (find(e, SMTPSenderFailedException.class) instanceof SMTPSenderFailedException sender) {
                 String reply = sender.getMessage().trim();
-                Optional<SmtpFailure> limit = sendingLimit(reply, message.mailbox());
+                Optional<DeliveryFailure> limit = sendingLimit(reply, message.mailbox());
                 if (limit.isPresent()) {
                     throw limit.get();
                 }
-                throw new SmtpFailure(isTransient(sender.getReturnCode()) ? SmtpFailure.Kind.TRANSIENT
-                        : SmtpFailure.Kind.PERMANENT, SmtpReplies.explainRefusedSender(message.mailbox(),
+                throw new DeliveryFailure(isTransient(sender.getReturnCode()) ? DeliveryFailure.Kind.TRANSIENT
+                        : DeliveryFailure.Kind.PERMANENT, SmtpReplies.explainRefusedSender(message.mailbox(),
                         sender.getAddress().toString(), reply), reply, null);
             }
             DeliveryReport report = recipientOutcome(e, message);
@@ -159,14 +162,14 @@ public final class SmtpClient {
     }
 
     /** Logs in as the mailbox on a new connection and quits without sending: proves token, TLS and permissions. */
-    public String probe(String mailbox) throws SmtpFailure {
+    public String probe(String mailbox) throws DeliveryFailure {
         SmtpConnection connection = login(mailbox);
         String reply = connection.transport().getLastServerResponse();
         connection.close();
         return reply;
     }
 
-    private SmtpConnection login(String mailbox) throws SmtpFailure {
+    private SmtpConnection login(String mailbox) throws DeliveryFailure {
         AccessToken token = token(mailbox);
         try {
             return connect(mailbox, token);
@@ -177,7 +180,7 @@ public final class SmtpClient {
                 return connect(mailbox, fresh);
             } catch (AuthenticationFailedException second) {
                 String reply = second.getMessage();
-                throw new SmtpFailure(SmtpFailure.Kind.CONFIGURATION,
+                throw new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION,
                         SmtpReplies.explainRejectedLogin(mailbox, settings.host(), reply), reply, null);
             } catch (MessagingException e) {
                 throw connectFailure(e);
@@ -198,24 +201,24 @@ public final class SmtpClient {
         }
     }
 
-    private AccessToken token(String mailbox) throws SmtpFailure {
+    private AccessToken token(String mailbox) throws DeliveryFailure {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            SmtpFailure.Kind kind = switch (e.kind()) {
-                case TRANSIENT -> SmtpFailure.Kind.TRANSIENT;
-                case CONFIGURATION -> SmtpFailure.Kind.CONFIGURATION;
-                case MAILBOX -> SmtpFailure.Kind.PERMANENT;
+            DeliveryFailure.Kind kind = switch (e.kind()) {
+                case TRANSIENT -> DeliveryFailure.Kind.TRANSIENT;
+                case CONFIGURATION -> DeliveryFailure.Kind.CONFIGURATION;
+                case MAILBOX -> DeliveryFailure.Kind.PERMANENT;
             };
-            throw new SmtpFailure(kind, e.getMessage(), null, null);
+            throw new DeliveryFailure(kind, e.getMessage(), null, null);
         }
     }
 
-    private SmtpFailure connectFailure(MessagingException e) {
+    private DeliveryFailure connectFailure(MessagingException e) {
         String where = settings.describe();
         Throwable tls = find(e, SSLException.class, CertificateException.class);
         if (tls != null) {
-            return new SmtpFailure(SmtpFailure.Kind.CONFIGURATION, "TLS with the hub " + where + " failed before any "
+            return new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "TLS with the hub " + where + " failed before any "
                     + "credentials were sent: " + rootMessage(tls) + ". The hub's certificate is not trusted or does "
                     + "not match '" + settings.host() + "'. Check relay.smtp.host (use the name in the certificate) and "
                     + "relay.smtp.trust-store (a PEM bundle with the hub's CA; the JVM's trust store when unset).",
@@ -223,37 +226,37 @@ public final class SmtpClient {
         }
         String text = String.valueOf(e.getMessage());
         if (text.toUpperCase(Locale.ROOT).contains("STARTTLS")) {
-            return new SmtpFailure(SmtpFailure.Kind.CONFIGURATION, "The hub " + where + " does not offer STARTTLS, "
+            return new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "The hub " + where + " does not offer STARTTLS, "
                     + "so the relay did not log in (it never sends credentials in clear text). Check relay.smtp.host "
                     + "and relay.smtp.port; if the hub speaks TLS from the first byte use relay.smtp.tls=implicit "
                     + "(port 465). Hub said: " + text, null, null);
         }
         if (e instanceof MailConnectException
                 || find(e, ConnectException.class, UnknownHostException.class, NoRouteToHostException.class) != null) {
-            return new SmtpFailure(SmtpFailure.Kind.CONFIGURATION, "Cannot connect to the hub " + where + ": "
+            return new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "Cannot connect to the hub " + where + ": "
                     + rootMessage(e) + ". Check relay.smtp.host and relay.smtp.port, DNS, and that a firewall lets "
                     + "this machine reach the hub.", null, null);
         }
         if (find(e, SocketTimeoutException.class) != null) {
-            return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "The hub " + where + " did not answer in time ("
+            return new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "The hub " + where + " did not answer in time ("
                     + rootMessage(e) + ").", null, null);
         }
-        return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "Connecting to the hub " + where + " failed: " + text,
+        return new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "Connecting to the hub " + where + " failed: " + text,
                 text, null);
     }
 
-    private SmtpFailure sendFailure(MessagingException e, String mailbox) {
+    private DeliveryFailure sendFailure(MessagingException e, String mailbox) {
         if (e instanceof SMTPSendFailedException smtp) {
             String reply = smtp.getMessage().trim();
-            return sendingLimit(reply, mailbox).orElseGet(() -> new SmtpFailure(isTransient(smtp.getReturnCode())
-                    ? SmtpFailure.Kind.TRANSIENT : SmtpFailure.Kind.PERMANENT, "The hub refused the message: " + reply,
+            return sendingLimit(reply, mailbox).orElseGet(() -> new DeliveryFailure(isTransient(smtp.getReturnCode())
+                    ? DeliveryFailure.Kind.TRANSIENT : DeliveryFailure.Kind.PERMANENT, "The hub refused the message: " + reply,
                     reply, null));
         }
         if (find(e, IOException.class) != null) {
-            return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "The connection to the hub " + settings.describe()
+            return new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "The connection to the hub " + settings.describe()
                     + " broke while sending: " + rootMessage(e), null, null);
         }
-        return new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "Sending to the hub failed: " + e.getMessage(),
+        return new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "Sending to the hub failed: " + e.getMessage(),
                 e.getMessage(), null);
     }
 
@@ -261,7 +264,7 @@ public final class SmtpClient {
      * Per-recipient refusals. Returns a report when the hub took the message for some recipients
      * or refused recipients for different reasons, and null when a single verdict applies to all.
      */
-    private DeliveryReport recipientOutcome(SendFailedException e, OutgoingMessage message) throws SmtpFailure {
+    private DeliveryReport recipientOutcome(SendFailedException e, OutgoingMessage message) throws DeliveryFailure {
         Map<String, String> replies = new LinkedHashMap<>();
         Map<String, Integer> codes = new LinkedHashMap<>();
         for (Exception next = e.getNextException(); next != null;
@@ -287,33 +290,33 @@ public final class SmtpClient {
                 || SendingLimitReplies.explain(reply, message.mailbox()).isPresent() ? temporary : permanent)
                 .put(address, reply));
         if (accepted.isEmpty() && temporary.isEmpty()) {
-            throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "The hub refused every recipient: " + permanent,
+            throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, "The hub refused every recipient: " + permanent,
                     String.join("; ", permanent.values()), null);
         }
         if (accepted.isEmpty() && permanent.isEmpty()) {
-            throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "The hub refused every recipient for now: " + temporary,
+            throw new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "The hub refused every recipient for now: " + temporary,
                     String.join("; ", temporary.values()), null);
         }
         return new DeliveryReport(accepted.isEmpty() ? null : e.getMessage(), accepted, permanent, temporary);
     }
 
     /** A provider's sending limit: the message is fine and waits, even when the reply is a 5xx. */
-    private static Optional<SmtpFailure> sendingLimit(String reply, String mailbox) {
+    private static Optional<DeliveryFailure> sendingLimit(String reply, String mailbox) {
         return SendingLimitReplies.explain(reply, mailbox)
-                .map(why -> new SmtpFailure(SmtpFailure.Kind.TRANSIENT, why + " Hub said: " + reply, reply, null));
+                .map(why -> new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, why + " Hub said: " + reply, reply, null));
     }
 
     private static boolean isTransient(Integer code) {
         return code != null && code >= 400 && code < 500;
     }
 
-    private static Address[] addresses(List<String> recipients) throws SmtpFailure {
+    private static Address[] addresses(List<String> recipients) throws DeliveryFailure {
         Address[] addresses = new Address[recipients.size()];
         for (int i = 0; i < addresses.length; i++) {
             try {
                 addresses[i] = new InternetAddress(recipients.get(i), true);
             } catch (AddressException e) {
-                throw new SmtpFailure(SmtpFailure.Kind.PERMANENT, "Recipient '" + recipients.get(i)
+                throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, "Recipient '" + recipients.get(i)
                         + "' is not a valid address: " + e.getMessage(), null, null);
             }
         }

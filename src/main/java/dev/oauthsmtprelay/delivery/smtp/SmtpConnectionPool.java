@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 
 import dev.oauthsmtprelay.config.RelayKeys;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 
 /**
  * Authenticated hub connections kept per sender mailbox, so consecutive messages of a mailbox skip
@@ -40,7 +41,7 @@ public final class SmtpConnectionPool extends ServiceSupport {
     /** Opens and logs in a new connection for a mailbox. */
     @FunctionalInterface
     interface Opener {
-        SmtpConnection open(String mailbox) throws SmtpFailure;
+        SmtpConnection open(String mailbox) throws DeliveryFailure;
     }
 
     private final SmtpPoolSettings settings;
@@ -59,12 +60,12 @@ public final class SmtpConnectionPool extends ServiceSupport {
     }
 
     /** An idle connection of the mailbox that is still fit for use, or a new one. */
-    SmtpConnection borrow(String mailbox, Opener opener) throws SmtpFailure {
+    SmtpConnection borrow(String mailbox, Opener opener) throws DeliveryFailure {
         return take(mailbox, opener, true);
     }
 
     /** Always a new connection, e.g. after a pooled one turned out to be closed by the hub. */
-    SmtpConnection borrowNew(String mailbox, Opener opener) throws SmtpFailure {
+    SmtpConnection borrowNew(String mailbox, Opener opener) throws DeliveryFailure {
         return take(mailbox, opener, false);
     }
 
@@ -132,7 +133,7 @@ public final class SmtpConnectionPool extends ServiceSupport {
         idle.forEach(SmtpConnection::close);
     }
 
-    private SmtpConnection take(String mailbox, Opener opener, boolean mayReuse) throws SmtpFailure {
+    private SmtpConnection take(String mailbox, Opener opener, boolean mayReuse) throws DeliveryFailure {
         Mailbox slot = slot(mailbox);
         acquire(slot, mailbox);
         try {
@@ -144,7 +145,7 @@ public final class SmtpConnectionPool extends ServiceSupport {
                 }
             }
             return opener.open(mailbox);
-        } catch (SmtpFailure | RuntimeException | Error e) {
+        } catch (DeliveryFailure | RuntimeException | Error e) {
             slot.permits.release();
             throw e;
         }
@@ -173,17 +174,17 @@ public final class SmtpConnectionPool extends ServiceSupport {
                 && connection.token().usableAt(now, settings.tokenMargin());
     }
 
-    private void acquire(Mailbox slot, String mailbox) throws SmtpFailure {
+    private void acquire(Mailbox slot, String mailbox) throws DeliveryFailure {
         try {
             if (slot.permits.tryAcquire(settings.acquireTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "Interrupted while waiting for a hub connection for "
+            throw new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "Interrupted while waiting for a hub connection for "
                     + mailbox + " (the relay is stopping).", null, e);
         }
-        throw new SmtpFailure(SmtpFailure.Kind.TRANSIENT, "All " + settings.maxPerMailbox() + " hub connections for "
+        throw new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "All " + settings.maxPerMailbox() + " hub connections for "
                 + mailbox + " stayed busy for " + settings.acquireTimeout().toSeconds() + " s. The hub answers slowly; "
                 + "if it allows more sessions per mailbox, raise " + RelayKeys.SMTP_POOL_MAX_PER_MAILBOX + ".",
                 null, null);

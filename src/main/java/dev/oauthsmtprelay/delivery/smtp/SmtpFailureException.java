@@ -2,17 +2,19 @@ package dev.oauthsmtprelay.delivery.smtp;
 
 import jakarta.mail.MessagingException;
 
-/** Carries a classified {@link SmtpFailure} through camel-mail, whose sender may only throw MessagingException. */
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+
+/** Carries a classified {@link DeliveryFailure} through camel-mail, whose sender may only throw MessagingException. */
 public final class SmtpFailureException extends MessagingException {
 
-    private final SmtpFailure failure;
+    private final DeliveryFailure failure;
 
-    public SmtpFailureException(SmtpFailure failure) {
+    public SmtpFailureException(DeliveryFailure failure) {
         super(failure.getMessage());
         this.failure = failure;
     }
 
-    public SmtpFailure failure() {
+    public DeliveryFailure failure() {
         return failure;
     }
 }

@@ -8,11 +8,14 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailAuthenticator;
 
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
+
 /**
  * camel-mail's {@code javaMailSender}: sends each {@link OutgoingMessage} as its sender mailbox,
  * with that mailbox's token. camel-mail's own sender would use one identity per endpoint and
  * build the envelope from headers; the hub, TLS and identity live in {@link SmtpClient} instead.
- * A failure surfaces as {@link SmtpFailureException} wrapping the classified {@link SmtpFailure}.
+ * A failure surfaces as {@link SmtpFailureException} wrapping the classified {@link DeliveryFailure}.
  */
 public final class XOAuth2MailSender implements JavaMailSender {
 
@@ -30,7 +33,7 @@ public final class XOAuth2MailSender implements JavaMailSender {
         }
         try {
             client.deliver(outgoing);
-        } catch (SmtpFailure failure) {
+        } catch (DeliveryFailure failure) {
             throw new SmtpFailureException(failure);
         }
     }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
-import dev.oauthsmtprelay.delivery.smtp.SmtpFailure;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 import dev.oauthsmtprelay.oauth.TokenService;
 
 /** Logs in with XOAUTH2 as each sender mailbox and quits: token, TLS and mailbox permissions, nothing sent. */
@@ -29,7 +29,7 @@ final class XOAuth2LoginCheck implements RelayCheck {
             String subject = "XOAUTH2 login " + mailbox + " at " + smtp.host() + ":" + smtp.port();
             try {
                 results.add(CheckResult.pass(subject, "accepted (" + client.probe(mailbox).trim() + ")"));
-            } catch (SmtpFailure e) {
+            } catch (DeliveryFailure e) {
                 results.add(CheckResult.fail(subject, e.hubReply() == null ? "refused" : "refused: " + e.hubReply().trim(),
                         e.getMessage()));
             }

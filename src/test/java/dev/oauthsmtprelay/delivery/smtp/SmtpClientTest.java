@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.fixtures.TokenServer;
@@ -119,8 +122,8 @@ class SmtpClientTest {
         SmtpClient client = client(hub.hostName(), hub.port(), TlsMode.STARTTLS, Optional.of(hub.certificatePemPath()));
 
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class,
-                        f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.CONFIGURATION))
+                .isInstanceOfSatisfying(DeliveryFailure.class,
+                        f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.CONFIGURATION))
                 .hasMessageContaining("does not offer STARTTLS")
                 .hasMessageContaining("never sends credentials in clear text");
         assertThat(hub.connections()).allSatisfy(c -> assertThat(c.sentCommand("AUTH")).as(c.toString()).isFalse());
@@ -133,8 +136,8 @@ class SmtpClientTest {
         SmtpClient client = client(hub, false);
 
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class,
-                        f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.CONFIGURATION))
+                .isInstanceOfSatisfying(DeliveryFailure.class,
+                        f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.CONFIGURATION))
                 .hasMessageContaining("before any credentials were sent")
                 .hasMessageContaining("relay.smtp.trust-store");
         assertThat(hub.connections()).allSatisfy(c -> assertThat(c.sentCommand("AUTH")).isFalse());
@@ -146,8 +149,8 @@ class SmtpClientTest {
         SmtpClient client = client(hub, true);
 
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class,
-                        f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.CONFIGURATION))
+                .isInstanceOfSatisfying(DeliveryFailure.class,
+                        f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.CONFIGURATION))
                 .hasMessageContaining("does not match 'localhost'");
         assertThat(hub.connections()).allSatisfy(c -> assertThat(c.sentCommand("AUTH")).isFalse());
     }
@@ -173,8 +176,8 @@ class SmtpClientTest {
         SmtpClient client = client(hub, true);
 
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class,
-                        f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.CONFIGURATION))
+                .isInstanceOfSatisfying(DeliveryFailure.class,
+                        f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.CONFIGURATION))
                 .hasMessageContaining("refused the XOAUTH2 login of alice@example.com with status 401")
                 .hasMessageContaining("token --user alice@example.com");
         assertThat(hub.authAttempts()).hasSize(2);
@@ -196,17 +199,17 @@ class SmtpClientTest {
 
         hub.failNextData(1, "451 4.3.0 Mail server temporarily rejected message");
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class, f -> {
-                    assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.TRANSIENT);
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> {
+                    assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.TRANSIENT);
                     assertThat(f.hubReply()).startsWith("451 4.3.0");
                 });
         hub.failNextData(1, "552 5.3.4 Message size exceeds fixed limit");
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class, f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.PERMANENT))
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT))
                 .hasMessageContaining("552 5.3.4");
         hub.failNextMail(1, "550 5.7.60 SMTP; Client does not have permissions to send as this sender");
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class, f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.PERMANENT))
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT))
                 .hasMessageContaining("Send As");
         assertThat(hub.messageCount()).isZero();
     }
@@ -234,7 +237,7 @@ class SmtpClientTest {
         SmtpClient client = client(hub, true);
 
         assertThatThrownBy(() -> client.deliver(message(client, "gone@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class, f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.PERMANENT))
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT))
                 .hasMessageContaining("550 5.1.1");
     }
 
@@ -247,8 +250,8 @@ class SmtpClientTest {
         SmtpClient client = client("127.0.0.1", closedPort, TlsMode.STARTTLS, Optional.empty());
 
         assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
-                .isInstanceOfSatisfying(SmtpFailure.class,
-                        f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.CONFIGURATION))
+                .isInstanceOfSatisfying(DeliveryFailure.class,
+                        f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.CONFIGURATION))
                 .hasMessageContaining("Cannot connect to the hub 127.0.0.1:" + closedPort)
                 .hasMessageContaining("relay.smtp.host");
     }

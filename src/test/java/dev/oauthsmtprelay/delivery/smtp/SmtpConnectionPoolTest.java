@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
+import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.MutableClock;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
@@ -188,8 +191,8 @@ class SmtpConnectionPoolTest {
         SmtpClient client = client(SmtpPoolSettings.defaults());
         hub.failNextMail(1, "421 4.7.0 Temporary System Problem. Try again later");
 
-        assertThatThrownBy(() -> send(client, "alice@example.com")).isInstanceOfSatisfying(SmtpFailure.class,
-                f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.TRANSIENT));
+        assertThatThrownBy(() -> send(client, "alice@example.com")).isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.TRANSIENT));
 
         assertThat(hub.connectionCount()).isEqualTo(1);
         assertThat(hub.messageCount()).isZero();
@@ -202,8 +205,8 @@ class SmtpConnectionPoolTest {
         send(client, "alice@example.com");
         hub.failNextData(1, "451 4.3.0 Mail server temporarily rejected message");
 
-        assertThatThrownBy(() -> send(client, "alice@example.com")).isInstanceOfSatisfying(SmtpFailure.class,
-                f -> assertThat(f.kind()).isEqualTo(SmtpFailure.Kind.TRANSIENT));
+        assertThatThrownBy(() -> send(client, "alice@example.com")).isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.TRANSIENT));
         assertThat(pool.idleCount()).isZero();
         send(client, "alice@example.com");
 

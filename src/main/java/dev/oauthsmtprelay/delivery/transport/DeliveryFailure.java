@@ -1,10 +1,10 @@
-package dev.oauthsmtprelay.delivery.smtp;
+package dev.oauthsmtprelay.delivery.transport;
 
 /**
  * Delivery of a message failed. {@link Kind} decides what happens to it; the message says what
  * went wrong and, where an administrator can act, how to fix it.
  */
-public class SmtpFailure extends Exception {
+public class DeliveryFailure extends Exception {
 
     public enum Kind {
         /** Try this message again later (4xx, I/O trouble, token endpoint busy). */
@@ -18,7 +18,7 @@ public class SmtpFailure extends Exception {
     private final Kind kind;
     private final String hubReply;
 
-    public SmtpFailure(Kind kind, String message, String hubReply, Throwable cause) {
+    public DeliveryFailure(Kind kind, String message, String hubReply, Throwable cause) {
         super(message, cause, false, cause != null);
         this.kind = kind;
         this.hubReply = hubReply;

@@ -1,4 +1,4 @@
-package dev.oauthsmtprelay.delivery.smtp;
+package dev.oauthsmtprelay.delivery.transport;
 
 import java.io.InputStream;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class OutgoingMessage extends SMTPMessage {
         return report;
     }
 
-    void report(DeliveryReport report) {
+    public void report(DeliveryReport report) {
         this.report = report;
     }
 }

@@ -1,4 +1,4 @@
-package dev.oauthsmtprelay.delivery.smtp;
+package dev.oauthsmtprelay.delivery.transport;
 
 import java.util.List;
 import java.util.Map;
