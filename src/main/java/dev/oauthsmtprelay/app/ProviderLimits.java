@@ -13,6 +13,7 @@ import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
+import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 
@@ -60,12 +61,17 @@ final class ProviderLimits {
         return new SendingSlots(perMinute, Duration.ofMinutes(1), clock);
     }
 
-    /** The step before delivery that holds back what the per-minute pacing or the daily quota does not allow yet. */
-    static Processor pacing(RelaySettings settings, SendingSlots slots, DailyQuota quota, Clock clock) {
-        if (slots == null && !quota.limited()) {
+    /**
+     * The step before delivery that holds back what the per-minute pacing, the daily quota or the provider's
+     * Retry-After ({@code backoff}, null when the transport has none) does not allow yet.
+     */
+    static Processor pacing(RelaySettings settings, SendingSlots slots, DailyQuota quota, ProviderBackoff backoff,
+                            Clock clock) {
+        if (slots == null && !quota.limited() && backoff == null) {
             return ProviderLimits::unpaced;
         }
-        return new MailboxPacing(SenderResolver.from(settings), slots, quota, clock);
+        return new MailboxPacing(SenderResolver.from(settings), slots, quota,
+                backoff != null ? backoff : new ProviderBackoff(clock), clock);
     }
 
     private static void unpaced(Exchange exchange) {

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -25,7 +26,10 @@ import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.PartialRequeue;
 import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.delivery.graph.GraphClient;
+import dev.oauthsmtprelay.delivery.graph.GraphSender;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
@@ -33,6 +37,7 @@ import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
 import dev.oauthsmtprelay.delivery.smtp.SmtpPoolSettings;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
 import dev.oauthsmtprelay.delivery.smtp.XOAuth2MailSender;
+import dev.oauthsmtprelay.delivery.transport.DeliveryProbe;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
@@ -56,6 +61,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
 
     public static final String TOKEN_SERVICE_BEAN = "relayTokenService";
     public static final String MAIL_SENDER_BEAN = "relayMailSender";
+    public static final String GRAPH_SENDER_BEAN = "relayGraphSender";
     public static final String JMS_COMPONENT = "relayjms";
     public static final String PRODUCER_CONNECTION_FACTORY_BEAN = "relayProducerConnectionFactory";
     private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
@@ -125,7 +131,16 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         context.addService(pool, true, true); // closes the hub connections when the context stops
         SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
         beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
-        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, client::probe,
+        Optional<GraphClient> graph = GraphSetup.client(environment, client.session(), clock);
+        ProviderBackoff backoff = graph.isPresent() ? new ProviderBackoff(clock) : null;
+        graph.ifPresent(g -> {
+            g.onThrottled(backoff::waitUntil);
+            GraphSetup.metrics(metrics, g);
+        });
+        beans.bind(GRAPH_SENDER_BEAN, graph.map(GraphSender::new).map(Processor.class::cast)
+                .orElseGet(GraphSender::none));
+        DeliveryProbe probe = graph.isPresent() ? graph.get()::probe : client::probe;
+        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, probe,
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
@@ -135,11 +150,12 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         if (slots != null) {
             beans.bind("relaySendingSlots", slots);
         }
-        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, clock));
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, backoff, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), environment.fromPolicy(),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
-                ProviderLimits.recipientsPerTransaction(settings, environment)));
+                ProviderLimits.recipientsPerTransaction(settings, environment),
+                graph.isPresent() ? DeliveryPreparation.GRAPH : DeliveryPreparation.SMTP));
         beans.bind("relayDeliveryOutcome", new DeliveryOutcome());
         beans.bind("relayPartialRequeue", new PartialRequeue());
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(
@@ -165,6 +181,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         }
         LOG.info("oauth-smtp-relay {}: Relaying {} for {} to {}; tokens from {}; queue {}", RelayVersion.get(),
                 settings.spoolDir().toAbsolutePath(),
-                settings.aliasDomain(), smtp.describe(), environment.tokenService().client().describe(), broker);
+                settings.aliasDomain(), graph.map(g -> g.settings().describe()).orElse(smtp.describe()),
+                environment.tokenService().client().describe(), broker);
     }
 }

@@ -208,6 +208,15 @@ public final class RelayKeys {
             "relay.smtp.pool.max-messages-per-connection", Stage.SMTP, integer(1, Integer.MAX_VALUE), "1000",
             "A connection is closed after this many messages; 1 = no reuse.");
 
+    // Microsoft Graph (credentials files with "transport": "graph")
+    public static final Key<Integer> GRAPH_MAX_PER_MAILBOX = key("relay.graph.max-per-mailbox", Stage.GRAPH,
+            integer(1, 64), "4", "Graph requests in flight at once per sender mailbox (Graph allows 4).");
+    public static final Key<Long> GRAPH_DRAFT_THRESHOLD = key("relay.graph.draft-threshold", Stage.GRAPH,
+            wholeNumber(0), "3000000",
+            "Messages of at least this many bytes are sent as a draft (attachments uploaded, then sent); 0 = all.");
+    public static final Key<Duration> GRAPH_TIMEOUT = key("relay.graph.timeout", Stage.GRAPH, DURATION, "60s",
+            "How long one Graph request may take before the attempt counts as failed.");
+
     // Delivery
     public static final Key<Integer> DELIVERY_CONCURRENCY = key("relay.delivery.concurrency", Stage.DELIVERY,
             integer(1, Integer.MAX_VALUE), "8", "Messages delivered in parallel.");

@@ -14,6 +14,7 @@ public enum Stage {
     QUEUE("Queue"),
     SENDER("Sender mailbox"),
     SMTP("SMTP hub"),
+    GRAPH("Microsoft Graph"),
     DELIVERY("Delivery"),
     DEAD_LETTERS("Dead letters"),
     OPERATIONS("Health endpoint");

@@ -129,10 +129,29 @@ public final class CredentialsFileReader {
         String clientId = require(root, "client_id", findings,
                 "use the Application (client) ID shown on the app registration's Overview page");
         MicrosoftClientAuth auth = MicrosoftAuthFields.read(file, root, findings);
-        String scope = require(root, "scope", findings, "set it to " + Provider.MICROSOFT.smtpScope());
-        if (!scope.isEmpty() && !MICROSOFT_SMTP_SCOPES.contains(scope)) {
-            findings.add(Finding.warning("scope", "is \"" + scope + "\", which is not an Exchange Online SMTP scope; "
-                    + "tokens for it will be refused by the SMTP server. Use " + Provider.MICROSOFT.smtpScope() + "."));
+        MicrosoftApp.Transport transport = transport(root, findings);
+        String scope;
+        URI graphEndpoint = null;
+        if (transport == MicrosoftApp.Transport.GRAPH) {
+            scope = text(root, "scope").isEmpty() ? MicrosoftApp.GRAPH_SCOPE : text(root, "scope");
+            if (!scope.equals(MicrosoftApp.GRAPH_SCOPE)) {
+                findings.add(Finding.error("scope", "is \"" + scope + "\", but \"transport\": \"graph\" needs "
+                        + MicrosoftApp.GRAPH_SCOPE + ". Remove the field (that is the default for Graph) or set it."));
+            }
+            String graph = text(root, "graph_endpoint");
+            graphEndpoint = graph.isEmpty() ? MicrosoftApp.DEFAULT_GRAPH_ENDPOINT : uri(graph, "graph_endpoint", findings);
+        } else {
+            scope = require(root, "scope", findings, "set it to " + Provider.MICROSOFT.smtpScope());
+            if (!scope.isEmpty() && !MICROSOFT_SMTP_SCOPES.contains(scope)) {
+                findings.add(Finding.warning("scope", "is \"" + scope + "\", which is not an Exchange Online SMTP "
+                        + "scope; tokens for it will be refused by the SMTP server. Use " + Provider.MICROSOFT.smtpScope()
+                        + (scope.equals(MicrosoftApp.GRAPH_SCOPE) ? ", or add \"transport\": \"graph\" to send "
+                        + "through Microsoft Graph" : "") + "."));
+            }
+            if (!text(root, "graph_endpoint").isEmpty()) {
+                findings.add(Finding.warning("graph_endpoint", "is ignored: the file sends over SMTP. Add "
+                        + "\"transport\": \"graph\" to send through Microsoft Graph."));
+            }
         }
         URI endpoint = endpointOverride(root, findings);
         if (endpoint == null && !tenant.isEmpty()) {
@@ -141,7 +160,24 @@ public final class CredentialsFileReader {
         if (findings.stream().anyMatch(Finding::isError)) {
             return null;
         }
-        return new MicrosoftApp(file, tenant, clientId, auth, scope, endpoint, domain(root));
+        return new MicrosoftApp(file, tenant, clientId, auth, scope, endpoint, domain(root), transport, graphEndpoint);
+    }
+
+    private static MicrosoftApp.Transport transport(JsonNode root, List<Finding> findings) {
+        String transport = text(root, "transport").toLowerCase(Locale.ROOT);
+        switch (transport) {
+            case "", "smtp" -> {
+                return MicrosoftApp.Transport.SMTP;
+            }
+            case "graph" -> {
+                return MicrosoftApp.Transport.GRAPH;
+            }
+            default -> {
+                findings.add(Finding.error("transport", "is \"" + text(root, "transport") + "\". Use \"smtp\" (SMTP AUTH "
+                        + "with XOAUTH2, the default) or \"graph\" (Microsoft Graph sendMail, where SMTP AUTH is off)."));
+                return MicrosoftApp.Transport.SMTP;
+            }
+        }
     }
 
     private void checkDomain(JsonNode root, String aliasDomain, List<Finding> findings) {

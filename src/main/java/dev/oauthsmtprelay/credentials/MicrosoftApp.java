@@ -11,15 +11,33 @@ public record MicrosoftApp(
         MicrosoftClientAuth clientAuth,
         String scope,
         URI tokenEndpoint,
-        String domain) implements ProviderCredentials {
+        String domain,
+        Transport transport,
+        URI graphEndpoint) implements ProviderCredentials {
 
     public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    public static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    public static final URI DEFAULT_GRAPH_ENDPOINT = URI.create("https://graph.microsoft.com/v1.0");
+
+    /** How mail from this application's mailboxes leaves: the file's {@code "transport"}. */
+    public enum Transport {
+        /** SMTP AUTH with XOAUTH2 to smtp.office365.com (the default). */
+        SMTP,
+        /** Microsoft Graph {@code sendMail}, where SMTP AUTH is off. */
+        GRAPH
+    }
+
+    /** An application that sends over SMTP. */
+    public MicrosoftApp(Path source, String tenantId, String clientId, MicrosoftClientAuth clientAuth, String scope,
+                        URI tokenEndpoint, String domain) {
+        this(source, tenantId, clientId, clientAuth, scope, tokenEndpoint, domain, Transport.SMTP, null);
+    }
 
     /** An application that authenticates with a client secret of unknown expiry. */
     public MicrosoftApp(Path source, String tenantId, String clientId, String clientSecret, String scope,
                         URI tokenEndpoint, String domain) {
         this(source, tenantId, clientId, new MicrosoftClientAuth.ClientSecret(clientSecret, null), scope,
-                tokenEndpoint, domain);
+                tokenEndpoint, domain, Transport.SMTP, null);
     }
 
     @Override
@@ -30,6 +48,6 @@ public record MicrosoftApp(
     @Override
     public String toString() {
         return "MicrosoftApp[client " + clientId + " in tenant " + tenantId + " from " + source + ", "
-                + clientAuth.describe() + "]";
+                + clientAuth.describe() + (transport == Transport.GRAPH ? ", Graph " + graphEndpoint : "") + "]";
     }
 }

@@ -26,30 +26,35 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  */
 public final class DeliveryPreparation implements Processor {
 
+    public static final String SMTP = "smtp";
+    public static final String GRAPH = "graph";
 
     private final SenderResolver senders;
     private final Session session;
     private final FromPolicy fromPolicy;
     private final QueuedBodyFiles bodyFiles;
     private final int recipientsPerTransaction;
+    private final String transport;
 
     /** @param fromPolicy relay.rewrite-from: when the From header becomes the sender mailbox */
     public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy) {
-        this(senders, session, fromPolicy, QueuedBodyFiles.none(), 0);
+        this(senders, session, fromPolicy, QueuedBodyFiles.none(), 0, SMTP);
     }
 
     /**
      * @param bodyFiles                where large queued messages are streamed to instead of being read into memory
      * @param recipientsPerTransaction relay.delivery.recipients-per-transaction; the rest go in a copy queued next;
      *                                 0 = all at once
+     * @param transport                {@value #SMTP} or {@value #GRAPH}: how the account sends
      */
     public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy, QueuedBodyFiles bodyFiles,
-                               int recipientsPerTransaction) {
+                               int recipientsPerTransaction, String transport) {
         this.senders = senders;
         this.session = session;
         this.fromPolicy = fromPolicy;
         this.bodyFiles = bodyFiles;
         this.recipientsPerTransaction = recipientsPerTransaction;
+        this.transport = transport;
     }
 
     @Override
@@ -64,6 +69,7 @@ public final class DeliveryPreparation implements Processor {
         }
         String mailbox = resolution.mailbox().get();
         exchange.setProperty(DeliveryAttempt.MAILBOX, mailbox);
+        exchange.setProperty(DeliveryAttempt.TRANSPORT, transport);
         if (recipientsPerTransaction > 0 && recipients.size() > recipientsPerTransaction) {
             exchange.setProperty(DeliveryAttempt.DEFERRED,
                     List.copyOf(recipients.subList(recipientsPerTransaction, recipients.size())));

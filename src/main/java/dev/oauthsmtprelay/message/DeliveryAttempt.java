@@ -18,6 +18,8 @@ import org.apache.camel.InvalidPayloadException;
 public final class DeliveryAttempt {
 
     public static final String MAILBOX = "relayMailbox";
+    /** How the sender mailbox's account delivers: {@code smtp} or {@code graph} (the route's choice). */
+    public static final String TRANSPORT = "relayTransport";
     public static final String STARTED = "relayDeliveryStarted";
     public static final String QUEUED_MIME = "relayQueuedMime";
     /** How many recipients the hub accepted. */

@@ -30,9 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
@@ -49,13 +46,17 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small but genuine OAuth 2.0 token endpoint that answers like Microsoft Entra ID, for the {@code demo} sandbox and
  * for tests. It listens on 127.0.0.1 (a free port), holds one registered application (tenant, client id and a client
- * secret that is random per start) and grants exactly one thing: the client credentials grant for
- * {@value #SCOPE}, returning an RS256-signed JWT access token like Exchange Online's
- * ({@code aud} {@value #AUDIENCE}, {@code roles} [{@value #ROLE}], {@code appid}, {@code tid}, ...).
+ * secret that is random per start) and grants the client credentials grant for {@value #SCOPE}, returning an
+ * RS256-signed JWT access token like Exchange Online's ({@code aud} {@value #AUDIENCE}, {@code roles}
+ * [{@value #ROLE}], {@code appid}, {@code tid}, ...), and for Microsoft Graph's {@value #GRAPH_SCOPE}
+ * ({@code aud} {@value #GRAPH_AUDIENCE}, {@code roles} as consented: {@link Builder#graphRoles}, default
+ * {@code Mail.Send} and {@code Mail.ReadWrite}).
  *
  * <ul>
  *   <li>{@code POST /{tenant}/oauth2/v2.0/token}: client credentials in the form body ({@code client_secret_post})
@@ -76,6 +77,10 @@ public final class SandboxTokenServer implements AutoCloseable {
     public static final String AUDIENCE = "https://outlook.office365.com";
     /** The application role every issued token carries (what Exchange checks for app-only SMTP). */
     public static final String ROLE = "SMTP.SendAsApp";
+    /** Microsoft Graph's application scope (the Graph transport). */
+    public static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    /** Audience of tokens for {@link #GRAPH_SCOPE}. */
+    public static final String GRAPH_AUDIENCE = "https://graph.microsoft.com";
     /** {@code expires_in} of every token response, as Entra answers. */
     public static final int EXPIRES_IN_SECONDS = 3599;
 
@@ -92,6 +97,7 @@ public final class SandboxTokenServer implements AutoCloseable {
     private final String clientSecret;
     private final String servicePrincipalId = UUID.randomUUID().toString();
     private final Clock clock;
+    private final List<String> graphRoles;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger issued = new AtomicInteger();
@@ -108,6 +114,7 @@ public final class SandboxTokenServer implements AutoCloseable {
         this.clientId = b.clientId != null ? b.clientId : UUID.randomUUID().toString();
         this.clientSecret = b.clientSecret != null ? b.clientSecret : randomSecret();
         this.clock = b.clock;
+        this.graphRoles = List.copyOf(b.graphRoles);
     }
 
     /** Starts a token server with a random tenant, client id and client secret. */
@@ -260,6 +267,11 @@ public final class SandboxTokenServer implements AutoCloseable {
      * of the text.
      */
     public Optional<String> problemWith(String token) {
+        return problemWith(token, AUDIENCE, ROLE);
+    }
+
+    /** As {@link #problemWith(String)}, for a resource with its own audience; {@code requiredRole} null: any roles. */
+    public Optional<String> problemWith(String token, String expectedAudience, String requiredRole) {
         if (token == null || token.isBlank()) {
             return Optional.of("no token");
         }
@@ -298,8 +310,8 @@ public final class SandboxTokenServer implements AutoCloseable {
             return Optional.of("not valid before " + nbf.toInstant());
         }
         List<String> audience = claims.getAudience();
-        if (audience == null || !audience.contains(AUDIENCE)) {
-            return Optional.of("audience is " + audience + ", expected " + AUDIENCE);
+        if (audience == null || !audience.contains(expectedAudience)) {
+            return Optional.of("audience is " + audience + ", expected " + expectedAudience);
         }
         if (!issuer().equals(claims.getIssuer())) {
             return Optional.of("issuer is " + claims.getIssuer() + ", expected " + issuer());
@@ -309,8 +321,8 @@ public final class SandboxTokenServer implements AutoCloseable {
                 return Optional.of("tenant is " + claims.getStringClaim("tid") + ", expected " + tenantId);
             }
             List<String> roles = claims.getStringListClaim("roles");
-            if (roles == null || !roles.contains(ROLE)) {
-                return Optional.of("roles are " + roles + ", expected " + ROLE);
+            if (requiredRole != null && (roles == null || !roles.contains(requiredRole))) {
+                return Optional.of("roles are " + roles + ", expected " + requiredRole);
             }
         } catch (ParseException e) {
             return Optional.of("claims have the wrong type (" + e.getMessage() + ")");
@@ -432,21 +444,25 @@ public final class SandboxTokenServer implements AutoCloseable {
         if (scope == null || scope.isBlank()) {
             return missingParameter("scope");
         }
+        if (scope.trim().equals(GRAPH_SCOPE)) {
+            return issueToken(GRAPH_AUDIENCE, graphRoles, GRAPH_SCOPE);
+        }
         if (!scope.trim().equals(SCOPE)) {
             String detail = scope.trim().endsWith("/.default")
-                    ? "The sandbox token server grants only " + SCOPE + " (Exchange Online SMTP)."
+                    ? "The sandbox token server grants only " + SCOPE + " (Exchange Online SMTP) and " + GRAPH_SCOPE
+                    + "."
                     : "Client credential flows must have a scope value with /.default suffixed to the resource "
                     + "identifier (application ID URI).";
             return error(400, "invalid_scope", 1002012, "The provided value for scope " + scope.trim()
                     + " is not valid. " + detail);
         }
-        return issueToken();
+        return issueToken(AUDIENCE, List.of(ROLE), SCOPE);
     }
 
-    private Reply issueToken() {
+    private Reply issueToken(String audience, List<String> roles, String scope) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .audience(AUDIENCE)
+                .audience(audience)
                 .issuer(issuer())
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
@@ -458,7 +474,7 @@ public final class SandboxTokenServer implements AutoCloseable {
                 .claim("appidacr", "1")
                 .claim("idp", issuer())
                 .claim("oid", servicePrincipalId)
-                .claim("roles", List.of(ROLE))
+                .claim("roles", roles)
                 .claim("tid", tenantId)
                 .claim("ver", "1.0")
                 .build();
@@ -471,7 +487,7 @@ public final class SandboxTokenServer implements AutoCloseable {
         }
         issued.incrementAndGet();
         LOG.debug("Sandbox token server issued a token to application {} (scope {}, expires in {} s)", clientId,
-                SCOPE, EXPIRES_IN_SECONDS);
+                scope, EXPIRES_IN_SECONDS);
         ObjectNode body = json.createObjectNode();
         body.put("token_type", "Bearer");
         body.put("expires_in", EXPIRES_IN_SECONDS);
@@ -606,8 +622,15 @@ public final class SandboxTokenServer implements AutoCloseable {
         private String clientId;
         private String clientSecret;
         private Clock clock = Clock.systemUTC();
+        private List<String> graphRoles = List.of("Mail.Send", "Mail.ReadWrite");
 
         private Builder() {
+        }
+
+        /** The roles Graph tokens carry: the application permissions consented in Entra (none: an empty list). */
+        public Builder graphRoles(String... roles) {
+            this.graphRoles = List.of(roles);
+            return this;
         }
 
         /** Default: a random UUID. */

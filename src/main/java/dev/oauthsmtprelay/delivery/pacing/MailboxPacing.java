@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.delivery.pacing;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -14,9 +15,10 @@ import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
- * Before a message is prepared: when its sender mailbox has used up its daily limit, or its messages for the minute,
- * the message goes back to the queue as a new message scheduled for the time it may go ({@value #SCHEDULED}): when
- * the day's window frees, or its sending slot. This one is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
+ * Before a message is prepared: when the provider asked its sender mailbox to wait (Retry-After), or the mailbox has
+ * used up its daily limit or its messages for the minute, the message goes back to the queue as a new message
+ * scheduled for the time it may go ({@value #SCHEDULED}): when the wait ends, the day's window frees, or its sending
+ * slot. This one is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
  */
 public final class MailboxPacing implements Processor {
 
@@ -30,13 +32,21 @@ public final class MailboxPacing implements Processor {
     private final SenderResolver senders;
     private final SendingSlots slots;
     private final DailyQuota quota;
+    private final ProviderBackoff backoff;
     private final Clock clock;
 
     /** @param slots the per-minute pacing, or null without one */
     public MailboxPacing(SenderResolver senders, SendingSlots slots, DailyQuota quota, Clock clock) {
+        this(senders, slots, quota, new ProviderBackoff(clock), clock);
+    }
+
+    /** @param backoff mailboxes the provider asked to wait */
+    public MailboxPacing(SenderResolver senders, SendingSlots slots, DailyQuota quota, ProviderBackoff backoff,
+                         Clock clock) {
         this.senders = senders;
         this.slots = slots;
         this.quota = quota;
+        this.backoff = backoff;
         this.clock = clock;
     }
 
@@ -48,6 +58,13 @@ public final class MailboxPacing implements Processor {
             return; // preparation turns this into a dead letter with the reason
         }
         String key = mailbox.toLowerCase(Locale.ROOT);
+        Optional<Instant> asked = backoff.waiting(key);
+        if (asked.isPresent()) {
+            LOG.debug("{} waits until {}: the provider asked {} to wait (Retry-After)", QueuedMessage.relayId(in),
+                    asked.get(), mailbox);
+            requeueAt(exchange, asked.get());
+            return;
+        }
         boolean waited = in.getHeader(QueuedMessage.QUOTA_WAIT) != null;
         in.removeHeader(QueuedMessage.QUOTA_WAIT);
         Instant free = quota.availableAt(key, QueuedMessage.recipients(in).size(), waited);

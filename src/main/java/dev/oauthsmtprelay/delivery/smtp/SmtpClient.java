@@ -205,12 +205,7 @@ public final class SmtpClient {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            DeliveryFailure.Kind kind = switch (e.kind()) {
-                case TRANSIENT -> DeliveryFailure.Kind.TRANSIENT;
-                case CONFIGURATION -> DeliveryFailure.Kind.CONFIGURATION;
-                case MAILBOX -> DeliveryFailure.Kind.PERMANENT;
-            };
-            throw new DeliveryFailure(kind, e.getMessage(), null, null);
+            throw DeliveryFailure.of(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.delivery.transport;
 
+import dev.oauthsmtprelay.oauth.TokenException;
+
 /**
  * Delivery of a message failed. {@link Kind} decides what happens to it; the message says what
  * went wrong and, where an administrator can act, how to fix it.
@@ -22,6 +24,16 @@ public class DeliveryFailure extends Exception {
         super(message, cause, false, cause != null);
         this.kind = kind;
         this.hubReply = hubReply;
+    }
+
+    /** A token that could not be had: the token endpoint's trouble decides the kind. */
+    public static DeliveryFailure of(TokenException e) {
+        Kind kind = switch (e.kind()) {
+            case TRANSIENT -> Kind.TRANSIENT;
+            case CONFIGURATION -> Kind.CONFIGURATION;
+            case MAILBOX -> Kind.PERMANENT;
+        };
+        return new DeliveryFailure(kind, e.getMessage(), null, null);
     }
 
     public Kind kind() {

@@ -18,18 +18,27 @@ public final class OutgoingMessage extends SMTPMessage {
 
     private final String mailbox;
     private final List<String> recipients;
+    private final long size;
+    private final SharedInputStream source;
     private DeliveryReport report;
 
     public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
             throws MessagingException {
         // A shared stream lets the parsed message keep pointing into these bytes instead of copying the body.
-        this(session, new SharedByteArrayInputStream(mime), mailFrom, recipients, mailbox);
+        this(session, new SharedByteArrayInputStream(mime), mime.length, mailFrom, recipients, mailbox);
     }
 
     /** From a shared stream (a {@code SharedFileInputStream} for a large message): the body is not read into memory. */
     public OutgoingMessage(Session session, SharedInputStream mime, String mailFrom, List<String> recipients,
                            String mailbox) throws MessagingException {
+        this(session, mime, available(mime), mailFrom, recipients, mailbox);
+    }
+
+    private OutgoingMessage(Session session, SharedInputStream mime, long size, String mailFrom,
+                            List<String> recipients, String mailbox) throws MessagingException {
         super(session, (InputStream) mime);
+        this.source = mime;
+        this.size = size;
         this.mailbox = mailbox;
         this.recipients = List.copyOf(recipients);
         setEnvelopeFrom(mailFrom);
@@ -41,6 +50,24 @@ public final class OutgoingMessage extends SMTPMessage {
 
     public List<String> recipients() {
         return recipients;
+    }
+
+    /** The queued message's size in bytes, header section included. */
+    public long size() {
+        return size;
+    }
+
+    /** The whole queued message again, header section included, without copying it (for a transport that re-reads). */
+    public InputStream queuedBytes() {
+        return source.newStream(0, -1);
+    }
+
+    private static long available(SharedInputStream mime) throws MessagingException {
+        try {
+            return ((InputStream) mime).available();
+        } catch (java.io.IOException e) {
+            throw new MessagingException("cannot tell the queued message's size", e);
+        }
     }
 
     /** What the hub answered, set by the sender once the message was handed over. */
