@@ -11,12 +11,12 @@ import dev.oauthsmtprelay.delivery.graph.GraphSettings;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /** The Graph transport, when the credentials file selects {@code "transport": "graph"}, and its metrics. */
-final class GraphSetup {
+public final class GraphSetup {
 
     private GraphSetup() {
     }
 
-    static Optional<GraphClient> client(RelayEnvironment environment, Session session, Clock clock) {
+    public static Optional<GraphClient> client(RelayEnvironment environment, Session session, Clock clock) {
         if (!(environment.credentials().credentials() instanceof MicrosoftApp app)
                 || app.transport() != MicrosoftApp.Transport.GRAPH) {
             return Optional.empty();

@@ -41,7 +41,8 @@ class RelayKeysCoverageTest {
             "relay.queue.depth", "relay.queue.in.retry", "relay.dead.letters", "relay.credentials.expiry.seconds",
             "relay.listener.accepted",
             "relay.listener.bytes", "relay.listener.connections", "relay.listener.connections.open",
-            "relay.listener.refused", "relay.build.info");
+            "relay.listener.refused", "relay.build.info", "relay.graph.requests", "relay.graph.throttled",
+            "relay.graph.retries");
     /** File names in examples. Queue names are defaults of keys and need no entry. */
     private static final Set<String> FILE_NAMES = Set.of("relay.properties", "relay.sample.properties", "relay.log");
 

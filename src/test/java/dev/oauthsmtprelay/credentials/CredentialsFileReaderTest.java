@@ -73,6 +73,48 @@ class CredentialsFileReaderTest {
     }
 
     @Test
+    void should_send_over_smtp_unless_the_file_selects_graph_which_brings_its_scope_and_endpoint() {
+        MicrosoftApp smtp = (MicrosoftApp) reader.read(TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(null, "example.com")), "example.com").credentials();
+        assertThat(smtp.transport()).isEqualTo(MicrosoftApp.Transport.SMTP);
+
+        Map<String, Object> fields = TestCredentials.microsoftFields(null, "example.com");
+        fields.remove("scope");
+        fields.put("transport", "Graph");
+        MicrosoftApp graph = (MicrosoftApp) reader.read(TestCredentials.write(dir, "graph.json", fields),
+                "example.com").credentials();
+        assertThat(graph.transport()).isEqualTo(MicrosoftApp.Transport.GRAPH);
+        assertThat(graph.scope()).isEqualTo("https://graph.microsoft.com/.default");
+        assertThat(graph.graphEndpoint()).hasToString("https://graph.microsoft.com/v1.0");
+
+        fields.put("graph_endpoint", "https://graph.microsoft.us/v1.0");
+        assertThat(((MicrosoftApp) reader.read(TestCredentials.write(dir, "graph.json", fields), "example.com")
+                .credentials()).graphEndpoint()).hasToString("https://graph.microsoft.us/v1.0");
+    }
+
+    @Test
+    void should_refuse_an_unknown_transport_and_an_smtp_scope_with_graph() {
+        Map<String, Object> fields = TestCredentials.microsoftFields(null, "example.com");
+        fields.put("transport", "ews");
+        assertThatThrownBy(() -> reader.read(TestCredentials.write(dir, "a.json", fields), "example.com"))
+                .isInstanceOf(InvalidCredentialsException.class)
+                .hasMessageContaining("\"transport\"").hasMessageContaining("\"graph\"");
+
+        fields.put("transport", "graph"); // the scope stays https://outlook.office365.com/.default
+        assertThatThrownBy(() -> reader.read(TestCredentials.write(dir, "a.json", fields), "example.com"))
+                .isInstanceOf(InvalidCredentialsException.class)
+                .hasMessageContaining("https://graph.microsoft.com/.default");
+    }
+
+    @Test
+    void should_point_at_transport_graph_when_an_smtp_file_asks_for_the_graph_scope() {
+        Map<String, Object> fields = TestCredentials.microsoftFields(null, "example.com");
+        fields.put("scope", "https://graph.microsoft.com/.default");
+        CredentialsCheck check = reader.read(TestCredentials.write(dir, "a.json", fields), "example.com");
+        assertThat(check.warnings()).anySatisfy(w -> assertThat(w.message()).contains("\"transport\": \"graph\""));
+    }
+
+    @Test
     void should_refuse_missing_domain_naming_file_field_and_fix() {
         Map<String, Object> fields = TestCredentials.microsoftFields(null, "example.com");
         fields.remove("domain");

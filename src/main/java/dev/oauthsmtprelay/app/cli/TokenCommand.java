@@ -64,8 +64,10 @@ class TokenCommand implements Callable<Integer> {
             AccessToken token = environment.tokenService().token(mailbox == null ? "" : mailbox);
             writer.println("provider:  " + credentials.provider().displayName() + " (" + credentials.clientId() + ")");
             writer.println("endpoint:  " + credentials.tokenEndpoint());
+            boolean graph = credentials instanceof MicrosoftApp app && app.transport() == MicrosoftApp.Transport.GRAPH;
             if (credentials instanceof MicrosoftApp app) {
                 writer.println("auth:      " + app.clientAuth().describe());
+                writer.println("transport: " + (graph ? "Microsoft Graph " + app.graphEndpoint() : "SMTP"));
             }
             writer.println("mailbox:   " + (mailbox == null ? "(application token, valid for every permitted mailbox)" : mailbox));
             writer.println("expires:   " + token.expiresAt() + " (in "
@@ -77,7 +79,14 @@ class TokenCommand implements Callable<Integer> {
                 writer.println("audience:  " + String.join(", ", info.audience()));
                 writer.println("scopes:    " + (info.scopes().isEmpty() ? "(none)" : String.join(" ", info.scopes())));
                 writer.println("roles:     " + (info.roles().isEmpty() ? "(none)" : String.join(" ", info.roles())));
-                if (credentials.provider() == Provider.MICROSOFT) {
+                if (graph) {
+                    writer.println("set-up:    " + (!info.roles().contains("Mail.Send")
+                            ? "Mail.Send missing: Graph refuses every message (grant it as an application permission)"
+                            : !info.roles().contains("Mail.ReadWrite")
+                                    ? "Mail.Send only: small messages go; drafts for large ones need Mail.ReadWrite"
+                                    : "Mail.Send and Mail.ReadWrite: sendMail and drafts; 'check' reads each sender's "
+                                            + "Drafts folder"));
+                } else if (credentials.provider() == Provider.MICROSOFT) {
                     writer.println("set-up:    " + (info.roles().contains("SMTP.SendAsApp")
                             ? "classic (path B): SMTP.SendAsApp by admin consent; mailboxes need Add-MailboxPermission"
                             : info.roles().isEmpty()

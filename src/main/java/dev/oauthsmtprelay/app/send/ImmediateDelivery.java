@@ -1,13 +1,16 @@
 package dev.oauthsmtprelay.app.send;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
+import dev.oauthsmtprelay.app.GraphSetup;
 import dev.oauthsmtprelay.app.RelayEnvironment;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.graph.GraphClient;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
@@ -20,7 +23,8 @@ import dev.oauthsmtprelay.message.RelayMessage;
 
 /**
  * Delivers one message now, bypassing the queue, through the same steps as the delivery route:
- * {@link DeliveryPreparation} picks the sender mailbox, {@link SmtpClient} gets the token, logs in and sends.
+ * {@link DeliveryPreparation} picks the sender mailbox, {@link SmtpClient} gets the token, logs in and sends (or
+ * {@link GraphClient}, when the credentials file selects {@code "transport": "graph"}).
  */
 public final class ImmediateDelivery {
 
@@ -50,7 +54,17 @@ public final class ImmediateDelivery {
                 throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, "The message cannot be prepared: " + e.getMessage(),
                         null, e);
             }
-            return client.deliver(exchange.getIn().getBody(OutgoingMessage.class));
+            OutgoingMessage outgoing = exchange.getIn().getBody(OutgoingMessage.class);
+            Optional<GraphClient> graph = GraphSetup.client(environment, client.session(), clock);
+            if (graph.isPresent()) {
+                String relayId = QueuedMessage.relayId(exchange.getIn());
+                try {
+                    return graph.get().deliver(outgoing, relayId);
+                } finally {
+                    graph.get().finished(relayId, outgoing.recipients());
+                }
+            }
+            return client.deliver(outgoing);
         } finally {
             client.pool().closeIdle(); // the pool was never started; close what it kept
         }

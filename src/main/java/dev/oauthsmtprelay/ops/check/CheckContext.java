@@ -11,6 +11,7 @@ import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
+import dev.oauthsmtprelay.credentials.MicrosoftApp;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
@@ -68,6 +69,13 @@ public final class CheckContext {
 
     public Attempt<TokenService> tokens() {
         return tokens;
+    }
+
+    /** The Microsoft application, when its credentials file selects {@code "transport": "graph"}. */
+    public Optional<MicrosoftApp> graph() {
+        return credentials.get().map(CredentialsCheck::credentials)
+                .filter(c -> c instanceof MicrosoftApp app && app.transport() == MicrosoftApp.Transport.GRAPH)
+                .map(MicrosoftApp.class::cast);
     }
 
     public Optional<Provider> provider() {

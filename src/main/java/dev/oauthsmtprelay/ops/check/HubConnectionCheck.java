@@ -39,7 +39,7 @@ final class HubConnectionCheck implements RelayCheck {
     @Override
     public List<CheckResult> run(CheckContext context) {
         SmtpSettings smtp = context.smtp().get().orElse(null);
-        if (smtp == null) {
+        if (smtp == null || context.graph().isPresent()) {
             return List.of();
         }
         List<CheckResult> results = new ArrayList<>();

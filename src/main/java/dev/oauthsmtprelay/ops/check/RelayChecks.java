@@ -13,7 +13,7 @@ public final class RelayChecks {
         return List.of(new ConfigurationCheck(), new DirectoriesCheck(), new ListenerCheck(), new CredentialsFileCheck(),
                 new CredentialExpiryCheck(),
                 new ClockCheck(),
-                new TokenCheck(), new HubConnectionCheck(), new XOAuth2LoginCheck());
+                new TokenCheck(), new HubConnectionCheck(), new XOAuth2LoginCheck(), new GraphMailboxCheck());
     }
 
     public static List<CheckResult> run(CheckContext context) {

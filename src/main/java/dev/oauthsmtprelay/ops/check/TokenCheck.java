@@ -18,6 +18,9 @@ final class TokenCheck implements RelayCheck {
 
     static final String MICROSOFT_SMTP_ROLE = "SMTP.SendAsApp";
     static final String MICROSOFT_SMTP_AUDIENCE = "https://outlook.office365.com";
+    static final String GRAPH_AUDIENCE = "https://graph.microsoft.com";
+    static final String GRAPH_SEND_ROLE = "Mail.Send";
+    static final String GRAPH_DRAFT_ROLE = "Mail.ReadWrite";
 
     @Override
     public List<CheckResult> run(CheckContext context) {
@@ -62,6 +65,9 @@ final class TokenCheck implements RelayCheck {
         detail += ", audience " + String.join(" ", info.audience()) + ", roles "
                 + (info.roles().isEmpty() ? "(none)" : String.join(" ", info.roles())) + ", scopes "
                 + (info.scopes().isEmpty() ? "(none)" : String.join(" ", info.scopes()));
+        if (context.graph().isPresent()) {
+            return graphRoles(subject, detail, info);
+        }
         if (context.provider().orElseThrow() == Provider.MICROSOFT) {
             if (info.audience().stream().noneMatch(a -> a.replaceAll("/$", "").equalsIgnoreCase(MICROSOFT_SMTP_AUDIENCE))) {
                 return CheckResult.warn(subject, detail + "; lacks audience " + MICROSOFT_SMTP_AUDIENCE,
@@ -71,6 +77,29 @@ final class TokenCheck implements RelayCheck {
             return microsoftRoles(subject, detail, info.roles());
         }
         return CheckResult.pass(subject, detail);
+    }
+
+    /** The Graph transport needs Mail.Send to send, and Mail.ReadWrite for drafts and for the mailbox check. */
+    static CheckResult graphRoles(String subject, String detail, JwtAccessTokenInfo info) {
+        String fix = "In Entra: API permissions -> Add a permission -> Microsoft Graph -> Application permissions -> "
+                + "Mail.Send and Mail.ReadWrite -> Grant admin consent (docs/setup-microsoft.md, \"Graph instead of "
+                + "SMTP\"). Then scope them to the sender mailboxes with an application access policy or RBAC for "
+                + "Applications.";
+        if (info.audience().stream().noneMatch(a -> a.replaceAll("/$", "").equalsIgnoreCase(GRAPH_AUDIENCE))) {
+            return CheckResult.fail(subject, detail + "; not a Microsoft Graph token (audience " + GRAPH_AUDIENCE
+                    + " missing)", "Remove \"scope\" from the credentials file, or set it to "
+                    + "https://graph.microsoft.com/.default, for \"transport\": \"graph\".");
+        }
+        if (!info.roles().contains(GRAPH_SEND_ROLE)) {
+            return CheckResult.fail(subject, detail + "; lacks " + GRAPH_SEND_ROLE + ": Graph refuses every message",
+                    fix);
+        }
+        if (!info.roles().contains(GRAPH_DRAFT_ROLE)) {
+            return CheckResult.warn(subject, detail + "; lacks " + GRAPH_DRAFT_ROLE + ": messages from "
+                    + "relay.graph.draft-threshold bytes (drafts) and the mailbox check below fail", fix);
+        }
+        return CheckResult.pass(subject, detail + "; Graph transport: " + GRAPH_SEND_ROLE + " sends, "
+                + GRAPH_DRAFT_ROLE + " creates drafts for large messages");
     }
 
     /**

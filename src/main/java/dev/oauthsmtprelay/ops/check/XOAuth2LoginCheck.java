@@ -15,7 +15,7 @@ final class XOAuth2LoginCheck implements RelayCheck {
     public List<CheckResult> run(CheckContext context) {
         SmtpSettings smtp = context.smtp().get().orElse(null);
         TokenService tokens = context.tokens().get().orElse(null);
-        if (smtp == null || tokens == null || !context.settings().credentialsEnabled()) {
+        if (smtp == null || tokens == null || !context.settings().credentialsEnabled() || context.graph().isPresent()) {
             return List.of();
         }
         List<String> mailboxes = context.senderMailboxes();
