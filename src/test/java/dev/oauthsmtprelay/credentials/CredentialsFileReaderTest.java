@@ -93,6 +93,18 @@ class CredentialsFileReaderTest {
     }
 
     @Test
+    void should_read_the_graph_sample_file_the_guide_points_to() throws IOException {
+        Path sample = dir.resolve("graph.json");
+        Files.copy(Path.of("config/microsoft-graph-credentials.sample.json"), sample);
+        Files.setPosixFilePermissions(sample, PosixFilePermissions.fromString("rw-------"));
+
+        MicrosoftApp app = (MicrosoftApp) reader.read(sample, "example.com").credentials();
+
+        assertThat(app.transport()).isEqualTo(MicrosoftApp.Transport.GRAPH);
+        assertThat(app.scope()).isEqualTo(MicrosoftApp.GRAPH_SCOPE);
+    }
+
+    @Test
     void should_refuse_an_unknown_transport_and_an_smtp_scope_with_graph() {
         Map<String, Object> fields = TestCredentials.microsoftFields(null, "example.com");
         fields.put("transport", "ews");

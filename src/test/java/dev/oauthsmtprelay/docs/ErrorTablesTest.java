@@ -24,6 +24,8 @@ class ErrorTablesTest {
     private static final Pattern CASE = Pattern.compile("case ((?:\"\\d+\"(?:, )?)+) ->");
     private static final Pattern CONTAINS = Pattern.compile("contains\\(\"([245]\\.\\d\\.\\d{1,3})\"\\)");
     private static final Path MAIN = Path.of("src/main/java/dev/oauthsmtprelay");
+    private static final Pattern GRAPH_CASE = Pattern.compile("case ((?:\"[A-Za-z0-9_]+\"(?:, )?)+) ->");
+    private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
     @Test
     void every_code_in_the_guides_tables_is_explained_by_the_code_and_the_other_way_round() throws IOException {
@@ -52,6 +54,37 @@ class ErrorTablesTest {
                 .isSubsetOf(explained);
         assertThat(explained).as("codes the code explains without a row in the guides' tables")
                 .isSubsetOf(documented);
+    }
+
+    @Test
+    void every_graph_code_in_the_microsoft_guide_has_its_branch_in_graph_errors_and_the_other_way_round()
+            throws IOException {
+        String guide = Files.readString(Path.of("docs/setup-microsoft.md"));
+        Set<String> documented = new TreeSet<>();
+        for (String line : guide.substring(guide.indexOf("Graph errors (")).split("\n")) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            Matcher cell = BACKTICKED.matcher(line.substring(2, line.indexOf(" | ", 2)));
+            while (cell.find()) {
+                for (String word : cell.group(1).split(" ")) {
+                    if (word.matches("[A-Z][A-Za-z0-9_]+")) {
+                        documented.add(word);
+                    }
+                }
+            }
+        }
+        Set<String> explained = new TreeSet<>();
+        Matcher cases = GRAPH_CASE.matcher(Files.readString(MAIN.resolve("delivery/graph/GraphErrors.java")));
+        while (cases.find()) {
+            for (String code : cases.group(1).replace("\"", "").split(", ")) {
+                explained.add(code);
+            }
+        }
+
+        assertThat(documented).contains("ErrorAccessDenied", "MailboxNotEnabledForRESTAPI");
+        assertThat(explained).contains("ErrorAccessDenied", "ErrorSendAsDenied");
+        assertThat(documented).as("Graph codes in the guide without their own branch").isEqualTo(explained);
     }
 
     /** The codes in the first column of the tables under "## Common errors". */
