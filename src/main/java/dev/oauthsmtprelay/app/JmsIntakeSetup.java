@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.support.service.ServiceSupport;
 
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.intake.jms.IntakeConnectionFactory;
@@ -62,7 +63,8 @@ final class JmsIntakeSetup {
             settings.password().ifPresent(component::setPassword);
         }
         context.addComponent(COMPONENT, component);
-        context.getRegistry().bind("relayJmsIntake", new JmsMessageIntake(parser, clock));
+        context.getRegistry().bind("relayJmsIntake", new JmsMessageIntake(parser, clock,
+                relaySettings.optional(RelayKeys.JMS_RECEIPTS).orElse(null)));
         context.getRegistry().bind("relayJmsRejection",
                 new JmsRejection(deadLetterStore, settings.deadLetterQueue(), clock));
         return Optional.of(new JmsIntakeSetup(settings, factoryBean));

@@ -31,6 +31,7 @@ import dev.oauthsmtprelay.delivery.graph.GraphSender;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
+import dev.oauthsmtprelay.delivery.receipt.DeliveryReceipts;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
 import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
@@ -156,6 +157,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
                 ProviderLimits.recipientsPerTransaction(settings, environment),
                 graph.isPresent() ? DeliveryPreparation.GRAPH : DeliveryPreparation.SMTP));
+        beans.bind(DeliveryReceipts.BEAN, new DeliveryReceipts(context.createProducerTemplate(),
+                "relayjms:queue:" + brokerSettings.receiptsQueue() + "?connectionFactory=#"
+                        + PRODUCER_CONNECTION_FACTORY_BEAN, clock));
         beans.bind("relayDeliveryOutcome", new DeliveryOutcome());
         beans.bind("relayPartialRequeue", new PartialRequeue());
         beans.bind("relayDeliveryFailure", new DeliveryFailureHandler(

@@ -27,8 +27,9 @@ public final class RelayRoutes {
     /** In reading order: the stages, then their error handling. */
     public static final List<String> FILES = List.of("spool-intake.yaml", "jms-intake.yaml", "smtp-intake.yaml",
             "delivery.yaml", "dead-letters.yaml", "scheduled-jobs.yaml", "operations.yaml", "queue-console.yaml",
-            "console.yaml", "flow-history.yaml", "credential-expiry.yaml",
-            "spool-intake-errors.yaml", "jms-intake-errors.yaml", "smtp-intake-errors.yaml", "delivery-errors.yaml");
+            "console.yaml", "flow-history.yaml", "credential-expiry.yaml", "receipts.yaml",
+            "spool-intake-errors.yaml", "jms-intake-errors.yaml", "smtp-intake-errors.yaml", "delivery-errors.yaml",
+            "receipts-errors.yaml");
 
     public static final String SPOOL_INTAKE = "relay-spool-intake";
     public static final String JMS_INTAKE_PREFIX = "relay-jms-intake-";

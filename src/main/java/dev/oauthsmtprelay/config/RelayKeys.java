@@ -107,6 +107,8 @@ public final class RelayKeys {
             "Comma-separated intake queues, one route each; required with JMS intake.");
     public static final Key<String> JMS_DEAD_LETTER_QUEUE = key("relay.jms.dead-letter-queue", Stage.JMS, STRING,
             "relay.intake.invalid", "Queue on the intake broker that invalid messages go to.");
+    public static final Key<String> JMS_RECEIPTS = key("relay.jms.receipts", Stage.JMS, STRING, null,
+            "Queue on the intake broker that gets a delivery receipt for every message; unset = to JMSReplyTo only.");
     public static final Key<Integer> JMS_CONCURRENCY = key("relay.jms.concurrency", Stage.JMS,
             integer(1, Integer.MAX_VALUE).hint("Set the consumers per queue, e.g. 4."), "4",
             "Consumers per intake queue.");

@@ -7,6 +7,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultMessage;
 
+import dev.oauthsmtprelay.delivery.receipt.DeliveryReceipts;
 import dev.oauthsmtprelay.message.DeliveryAttempt;
 import dev.oauthsmtprelay.message.QueuedMessage;
 
@@ -24,8 +25,11 @@ public final class PartialRequeue implements Processor {
         Message queued = exchange.getIn();
         Message copy = new DefaultMessage(exchange);
         copy.setBody(DeliveryAttempt.queuedMime(exchange));
+        // the producer got its receipt already when this attempt delivered to anyone, with these as retried
+        boolean receiptSent = Boolean.TRUE.equals(exchange.getProperty(DeliveryReceipts.SENT, Boolean.class));
         queued.getHeaders().forEach((name, value) -> {
-            if (name.startsWith(QueuedMessage.PREFIX)) {
+            if (name.startsWith(QueuedMessage.PREFIX) && !(receiptSent && (name.equals(QueuedMessage.RECEIPT_TO)
+                    || name.equals(QueuedMessage.RECEIPT_CORRELATION)))) {
                 copy.setHeader(name, value);
             }
         });

@@ -30,6 +30,10 @@ public final class QueuedMessage {
     public static final String PACED_SLOT = "RelayPacedSlot";
     /** Set by pacing: the time (epoch milliseconds) a message waits for because its mailbox used its daily limit. */
     public static final String QUOTA_WAIT = "RelayQuotaWait";
+    /** Where the producer wants its delivery receipt: {@code queue:NAME} or {@code topic:NAME} on the intake broker. */
+    public static final String RECEIPT_TO = "RelayReceiptTo";
+    /** The producer's JMSCorrelationID (or its JMSMessageID), which the receipt carries back. */
+    public static final String RECEIPT_CORRELATION = "RelayReceiptCorrelation";
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     static final int SUBJECT_LENGTH = 200;
 

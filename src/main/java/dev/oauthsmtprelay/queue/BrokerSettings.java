@@ -174,6 +174,11 @@ public record BrokerSettings(
     }
 
     /** Where held messages wait ({@code queue hold}): no route consumes it. */
+    /** Receipts waiting to be sent back to JMS producers: {@code <delivery queue>.receipts}. */
+    public String receiptsQueue() {
+        return deliveryQueue + ".receipts";
+    }
+
     public String holdQueue() {
         return deliveryQueue + ".hold";
     }

@@ -261,6 +261,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setExpiryAddress(deadLetters)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
+        // a receipt that cannot be sent yet is tried again and again, never dropped
+        config.addAddressSetting(settings.receiptsQueue(), new AddressSettings()
+                .setRedeliveryDelay(settings.redeliveryDelay().toMillis())
+                .setRedeliveryMultiplier(settings.redeliveryMultiplier())
+                .setMaxRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
+                .setMaxDeliveryAttempts(-1)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDiskFullMessagePolicy(DiskFullMessagePolicy.FAIL));
         config.addAddressSetting(settings.deadLetterQueue(), new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
                 .setNoExpiry(true)
@@ -270,6 +278,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addQueueConfiguration(durableQueue(settings.deliveryQueue()));
         config.addQueueConfiguration(durableQueue(settings.deadLetterQueue()));
         config.addQueueConfiguration(durableQueue(settings.holdQueue()));
+        config.addQueueConfiguration(durableQueue(settings.receiptsQueue()));
         return config;
     }
 

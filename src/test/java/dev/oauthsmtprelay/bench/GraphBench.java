@@ -122,7 +122,6 @@ public final class GraphBench {
                 .append("relay.alias-domain=").append(RelayBench.DOMAIN).append('\n')
                 .append("relay.data.dir=").append(work.resolve("data")).append('\n')
                 .append("relay.spool.dir=").append(work.resolve("spool")).append('\n')
-                .append("relay.spool.min-age=0\n")
                 .append("relay.graph.max-per-mailbox=").append(perMailbox).append('\n')
                 // measure the relay, not Exchange's 30 a minute
                 .append("relay.pacing.messages-per-minute=0\n")

@@ -4,9 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -35,10 +40,17 @@ public final class JmsMessageIntake implements Processor {
 
     private final MessageParser parser;
     private final Clock clock;
+    private final String receiptsQueue;
 
     public JmsMessageIntake(MessageParser parser, Clock clock) {
+        this(parser, clock, null);
+    }
+
+    /** @param receiptsQueue relay.jms.receipts: where every message's receipt goes without a JMSReplyTo, or null */
+    public JmsMessageIntake(MessageParser parser, Clock clock, String receiptsQueue) {
         this.parser = parser;
         this.clock = clock;
+        this.receiptsQueue = receiptsQueue;
     }
 
     /** How messages from the exchange's intake queue are named in dead letters and logs: {@code jms:<queue>}. */
@@ -51,10 +63,39 @@ public final class JmsMessageIntake implements Processor {
     public void process(Exchange exchange) throws InvalidMessageException {
         Message in = exchange.getIn();
         RelayMessage message = parse(in);
+        Optional<Receipt> receipt = receipt(in);
         // Nothing of the intake message's own properties (reply-to, delivery count, a sender's Relay* names) may
         // travel on to the delivery queue: only what QueuedMessage writes.
         in.removeHeaders("*");
         QueuedMessage.write(in, message, RelayIds.next(clock), source(exchange), clock.instant());
+        receipt.ifPresent(r -> {
+            in.setHeader(QueuedMessage.RECEIPT_TO, r.to());
+            in.setHeader(QueuedMessage.RECEIPT_CORRELATION, r.correlation());
+        });
+    }
+
+    private record Receipt(String to, String correlation) {
+    }
+
+    /** The producer's JMSReplyTo, else relay.jms.receipts; correlated by JMSCorrelationID, else JMSMessageID. */
+    private Optional<Receipt> receipt(Message in) {
+        if (!(in instanceof JmsMessage jmsMessage) || jmsMessage.getJmsMessage() == null) {
+            return Optional.empty();
+        }
+        jakarta.jms.Message jms = jmsMessage.getJmsMessage();
+        try {
+            Destination replyTo = jms.getJMSReplyTo();
+            String to = replyTo instanceof Queue queue ? "queue:" + queue.getQueueName()
+                    : replyTo instanceof Topic topic ? "topic:" + topic.getTopicName()
+                    : receiptsQueue != null ? "queue:" + receiptsQueue : null;
+            if (to == null) {
+                return Optional.empty();
+            }
+            String correlation = jms.getJMSCorrelationID() != null ? jms.getJMSCorrelationID() : jms.getJMSMessageID();
+            return Optional.of(new Receipt(to, correlation == null ? "" : correlation));
+        } catch (JMSException e) {
+            return Optional.empty();
+        }
     }
 
     private RelayMessage parse(Message in) throws InvalidMessageException {
