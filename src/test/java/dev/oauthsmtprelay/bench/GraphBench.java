@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import dev.oauthsmtprelay.fixtures.TestCredentials;
 import dev.oauthsmtprelay.sandbox.SandboxGraph;
 import dev.oauthsmtprelay.sandbox.SandboxTokenServer;
 
@@ -110,12 +110,7 @@ public final class GraphBench {
 
     private static Path config(Path work, SandboxTokenServer tokens, SandboxGraph graph, int perMailbox)
             throws IOException {
-        Path credentials = work.resolve("graph.json");
-        Files.writeString(credentials, "{\"type\": \"microsoft_app\", \"tenant_id\": \"" + tokens.tenantId()
-                + "\", \"client_id\": \"" + tokens.clientId() + "\", \"client_secret\": \"" + tokens.clientSecret()
-                + "\", \"token_endpoint\": \"" + tokens.tokenEndpoint() + "\", \"domain\": \"" + RelayBench.DOMAIN
-                + "\", \"transport\": \"graph\", \"graph_endpoint\": \"" + graph.endpoint() + "\"}");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        Path credentials = TestCredentials.graphFile(work, tokens, graph.endpoint(), RelayBench.DOMAIN);
         Path config = work.resolve("relay.properties");
         StringBuilder text = new StringBuilder()
                 .append("relay.credentials=").append(credentials).append('\n')

@@ -33,6 +33,8 @@ final class GraphHttp {
     private final TokenService tokens;
     private final GraphStatistics statistics;
     private final HttpClient client;
+    /** The last token whose roles were read: a token is parsed once, not on every request. */
+    private volatile String checkedToken;
 
     GraphHttp(GraphSettings settings, TokenService tokens, GraphStatistics statistics) {
         this.settings = settings;
@@ -130,6 +132,9 @@ final class GraphHttp {
         } catch (TokenException e) {
             throw DeliveryFailure.of(e);
         }
+        if (token.value().equals(checkedToken)) {
+            return token;
+        }
         JwtAccessTokenInfo info = JwtAccessTokenInfo.of(token).orElse(null);
         if (info != null && !info.roles().contains("Mail.Send")) {
             throw new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "The application's Graph token carries the "
@@ -138,6 +143,7 @@ final class GraphHttp {
                     + "(and Mail.ReadWrite for large messages) → Grant admin consent (docs/setup-microsoft.md, \"Graph "
                     + "instead of SMTP\"). Delivery resumes by itself once a new token has the role.", null, null);
         }
+        checkedToken = token.value();
         return token;
     }
 

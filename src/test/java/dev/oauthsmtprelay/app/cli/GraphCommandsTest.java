@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,16 +101,7 @@ class GraphCommandsTest {
     }
 
     private String config() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("type", "microsoft_app");
-        fields.put("tenant_id", tokens.tenantId());
-        fields.put("client_id", tokens.clientId());
-        fields.put("client_secret", tokens.clientSecret());
-        fields.put("token_endpoint", tokens.tokenEndpoint().toString());
-        fields.put("domain", "example.com");
-        fields.put("transport", "graph");
-        fields.put("graph_endpoint", graph.endpoint().toString());
-        Path credentials = TestCredentials.write(dir, "graph.json", fields);
+        Path credentials = TestCredentials.graphFile(dir, tokens, graph.endpoint(), "example.com");
         return new RelayConfigFile()
                 .set("relay.credentials", credentials)
                 .set("relay.alias-domain", "example.com")

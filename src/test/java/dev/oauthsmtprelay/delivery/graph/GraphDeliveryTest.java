@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -236,16 +235,7 @@ class GraphDeliveryTest {
 
     private RelayHarness harness(Map<String, Object> extra) {
         graph();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("type", "microsoft_app");
-        fields.put("tenant_id", tokens.tenantId());
-        fields.put("client_id", tokens.clientId());
-        fields.put("client_secret", tokens.clientSecret());
-        fields.put("token_endpoint", tokens.tokenEndpoint().toString());
-        fields.put("domain", "example.com");
-        fields.put("transport", "graph");
-        fields.put("graph_endpoint", graph.endpoint().toString());
-        Path credentials = TestCredentials.write(dir, "graph.json", fields);
+        Path credentials = TestCredentials.graphFile(dir, tokens, graph.endpoint(), "example.com");
         return bed.harness(dir, credentials, extra);
     }
 
