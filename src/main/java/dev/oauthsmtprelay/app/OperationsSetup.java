@@ -111,7 +111,8 @@ final class OperationsSetup {
                             + "relay.default-sender: the mailbox delivery status notifications are sent as. Set it, "
                             + "or set " + RelayKeys.DSN_ENABLED + "=false.")), reportingMta(), clock));
         }
-        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener != null);
+        return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener != null,
+                jmsIntake || settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).isPresent());
     }
 
     private static String reportingMta() {

@@ -119,7 +119,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock));
         beans.bind("relaySpoolIntake", new SpoolFileIntake(parser, clock, new BytesInFlight(
                 settings.optional(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT).orElseGet(BytesInFlight::defaultLimit)),
-                streamThreshold));
+                streamThreshold, settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).orElse(null)));
         beans.bind("relaySpoolRejection", new SpoolRejection(clock));
 
         // Intake from JMS queues, when configured.

@@ -68,6 +68,8 @@ public final class RelayKeys {
             "Spool directory messages (*.eml, *.json) are taken from; unusable files go to its .error/.");
     public static final Key<Path> SPOOL_ARCHIVE_DIR = key("relay.spool.archive-dir", Stage.SPOOL, PATH, null,
             "Move taken spool files here once queued, instead of deleting them; unset = delete.");
+    public static final Key<Path> SPOOL_RECEIPTS_DIR = key("relay.spool.receipts-dir", Stage.SPOOL, PATH, null,
+            "Write a delivery receipt <file>.receipt.json here for every spool file; unset = none.");
     public static final Key<Duration> SPOOL_MIN_AGE = key("relay.spool.min-age", Stage.SPOOL, DURATION, "1s",
             "A spool file is taken when at least this old and unchanged between two checks.");
     public static final Key<Duration> SPOOL_CHECK_INTERVAL = key("relay.spool.check-interval", Stage.SPOOL, DURATION,

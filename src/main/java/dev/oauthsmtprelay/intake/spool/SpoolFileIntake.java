@@ -41,17 +41,25 @@ public final class SpoolFileIntake implements Processor {
     private final Clock clock;
     private final BytesInFlight bytesInFlight;
     private final long streamThreshold;
+    private final Path receiptsDir;
+
+    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold) {
+        this(parser, clock, bytesInFlight, streamThreshold, null);
+    }
 
     /**
      * @param bytesInFlight   how many bytes of spool files may be in memory at once, over all intake threads
      * @param streamThreshold MIME files of at least this many bytes are queued from the file as a stream
      *                        (relay.delivery.stream-threshold); 0 or less: every file is read into memory
+     * @param receiptsDir     relay.spool.receipts-dir: where each file's delivery receipt goes, or null for none
      */
-    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold) {
+    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold,
+                           Path receiptsDir) {
         this.parser = parser;
         this.clock = clock;
         this.bytesInFlight = bytesInFlight;
         this.streamThreshold = streamThreshold;
+        this.receiptsDir = receiptsDir;
     }
 
     @Override
@@ -77,6 +85,10 @@ public final class SpoolFileIntake implements Processor {
             queueFromFile(exchange, Path.of(file.getAbsoluteFilePath()), name);
         } else {
             queueFromMemory(exchange, name);
+        }
+        if (receiptsDir != null) {
+            exchange.getIn().setHeader(QueuedMessage.RECEIPT_TO, "file:" + receiptsDir.toAbsolutePath());
+            exchange.getIn().setHeader(QueuedMessage.RECEIPT_CORRELATION, name);
         }
     }
 
