@@ -193,6 +193,12 @@ public final class GraphClient {
     private DeliveryReport send(OutgoingMessage message, String relayId, Draft draft) throws DeliveryFailure {
         GraphResponse sent = http.call(draft.mailbox(), "POST", "/messages/" + draft.id() + "/send", "application/json",
                 new byte[0]);
+        if (sent.status() == 404) {
+            drafts.remove(relayId, message.recipients());
+            throw new DeliveryFailure(DeliveryFailure.Kind.TRANSIENT, "The draft of " + relayId + " is gone from "
+                    + draft.mailbox() + " (deleted in the mailbox?); the next attempt creates it again.",
+                    sent.describe(), null);
+        }
         if (!sent.ok()) {
             throw failure(sent, draft.mailbox(), "sending the draft");
         }
