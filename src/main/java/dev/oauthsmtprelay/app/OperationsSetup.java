@@ -112,7 +112,8 @@ final class OperationsSetup {
                             + "or set " + RelayKeys.DSN_ENABLED + "=false.")), reportingMta(), clock));
         }
         return new RelayParts(jmsIntake, port > 0, jobs.retention(), jobs.digest(), dsn, smtpListener != null,
-                jmsIntake || settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).isPresent());
+                jmsIntake || settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).isPresent()
+                        || smtpListener != null && settings.get(RelayKeys.LISTENER_RECEIPTS));
     }
 
     private static String reportingMta() {

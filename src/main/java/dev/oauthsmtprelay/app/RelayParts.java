@@ -10,7 +10,8 @@ package dev.oauthsmtprelay.app;
  * @param digest       {@code relay.digest.cron} and {@code relay.admin-address} are set
  * @param dsn          {@code relay.dsn.enabled=true}
  * @param smtpListener {@code relay.listener.enabled=true}
- * @param receipts     JMS intake, or {@code relay.spool.receipts-dir}: producers may get delivery receipts
+ * @param receipts     JMS intake, {@code relay.spool.receipts-dir} or {@code relay.listener.receipts}: senders may get
+ *                     delivery receipts
  */
 public record RelayParts(boolean jmsIntake, boolean httpEndpoint, boolean retention, boolean digest, boolean dsn,
                          boolean smtpListener, boolean receipts) {

@@ -11,7 +11,10 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
 
+import dev.oauthsmtprelay.config.ConfigurationException;
+import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.delivery.receipt.DeliveryNotification;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.CamelSubmitter;
 import dev.oauthsmtprelay.intake.smtp.ListenerLogins;
@@ -44,8 +47,15 @@ final class SmtpListenerSetup {
         if (!settings.enabled()) {
             return Optional.empty();
         }
+        boolean receipts = relaySettings.get(RelayKeys.LISTENER_RECEIPTS);
         context.getRegistry().bind(SmtpIntake.BEAN, new SmtpIntake(parser, settings.allowedSenders(),
-                settings.hostName(), clock));
+                settings.hostName(), clock, receipts));
+        if (receipts) {
+            context.getRegistry().bind(DeliveryNotification.BEAN, new DeliveryNotification(relaySettings.spoolDir(),
+                    relaySettings.defaultSender().orElseThrow(() -> new ConfigurationException(RelayKeys.LISTENER_RECEIPTS
+                            + "=true needs relay.default-sender: the mailbox delivery notifications are sent as. Set "
+                            + "it, or set " + RelayKeys.LISTENER_RECEIPTS + "=false.")), settings.hostName(), clock));
+        }
 
         SSLContext tls = settings.tls() == ListenerSettings.Tls.NONE ? null
                 : ListenerTls.context(settings.certificate().get(), settings.key().get());

@@ -150,6 +150,8 @@ public final class RelayKeys {
     public static final Key<List<String>> LISTENER_TLS_PROTOCOLS = key("relay.listener.tls.protocols",
             Stage.LISTENER, LIST, "TLSv1.3,TLSv1.2",
             "TLS versions spoken; adding TLSv1.1,TLSv1 admits old printers with broken protocols.");
+    public static final Key<Boolean> LISTENER_RECEIPTS = key("relay.listener.receipts", Stage.LISTENER, BOOL, "false",
+            "Send the envelope sender a delivery notification (RFC 3464) once its message was delivered.");
     public static final Key<String> LISTENER_AUTH = key("relay.listener.auth", Stage.LISTENER, STRING, "none",
             "none, optional or required: AUTH PLAIN and LOGIN, only after STARTTLS.");
     public static final Key<Path> LISTENER_USERS = key("relay.listener.users", Stage.LISTENER, PATH,

@@ -37,12 +37,20 @@ public final class SmtpIntake implements Processor {
     private final AllowedSenders allowedSenders;
     private final String hostName;
     private final Clock clock;
+    private final boolean receipts;
 
     public SmtpIntake(MessageParser parser, AllowedSenders allowedSenders, String hostName, Clock clock) {
+        this(parser, allowedSenders, hostName, clock, false);
+    }
+
+    /** @param receipts relay.listener.receipts: the envelope sender gets a delivery notification */
+    public SmtpIntake(MessageParser parser, AllowedSenders allowedSenders, String hostName, Clock clock,
+                      boolean receipts) {
         this.parser = parser;
         this.allowedSenders = allowedSenders;
         this.hostName = hostName;
         this.clock = clock;
+        this.receipts = receipts;
     }
 
     @Override
@@ -59,6 +67,24 @@ public final class SmtpIntake implements Processor {
         Message in = exchange.getIn();
         in.removeHeaders("*");
         QueuedMessage.write(in, message, relayId, "smtp:" + submission.client(), clock.instant());
+        String sender = submission.mailFrom();
+        if (receipts && sender != null && !sender.isBlank() && !automatic(message.mime())) {
+            in.setHeader(QueuedMessage.RECEIPT_TO, "dsn:" + sender);
+            in.setHeader(QueuedMessage.RECEIPT_CORRELATION, relayId);
+        }
+    }
+
+    /** A report or an auto-reply gets no notification back, so two systems never answer each other forever. */
+    private static boolean automatic(byte[] mime) {
+        try {
+            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(mime));
+            String autoSubmitted = headers.getHeader("Auto-Submitted", null);
+            String type = headers.getHeader("Content-Type", null);
+            return autoSubmitted != null && !autoSubmitted.trim().equalsIgnoreCase("no")
+                    || type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/report");
+        } catch (MessagingException e) {
+            return true;
+        }
     }
 
     private void requireAllowedFrom(byte[] mime) throws InvalidMessageException {
