@@ -57,7 +57,7 @@ class MicrosoftTokenClientTest {
     private MicrosoftTokenClient client(String endpoint) {
         Path file = TestCredentials.write(dir, "o365.json", TestCredentials.microsoftFields(endpoint, "example.com"));
         MicrosoftApp app = (MicrosoftApp) new CredentialsFileReader().read(file, "example.com").credentials();
-        return new MicrosoftTokenClient(app, clock, Duration.ofSeconds(2));
+        return new MicrosoftTokenClient(app, clock, Duration.ofSeconds(10));
     }
 
     @Test
