@@ -83,6 +83,18 @@ class DistributionIT {
     }
 
     @Test
+    void should_put_jars_in_lib_ext_on_the_class_path_for_a_brokers_client() throws Exception {
+        assertThat(home.resolve("lib/ext/README.txt")).isRegularFile();
+        Path client = Files.copy(home.resolve("lib/oauth-smtp-relay-demo.jar"), home.resolve("lib/ext/vendor.jar"));
+
+        Result version = run(dir, List.of(home.resolve("bin/oauth-smtp-relay").toString(), "--version"),
+                Map.of("RELAY_JAVA_OPTS", "-XshowSettings:properties"));
+
+        assertThat(version.exit).as(version.output).isZero();
+        assertThat(version.output).contains(client.toString()).contains("oauth-smtp-relay " + property("relay.version"));
+    }
+
+    @Test
     void should_name_the_cause_and_the_fix_when_java_home_is_wrong() throws Exception {
         Result result = run(dir, List.of(home.resolve("bin/oauth-smtp-relay").toString(), "--version"),
                 Map.of("JAVA_HOME", dir.resolve("no-java").toString()));
