@@ -5,13 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -30,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import dev.oauthsmtprelay.deadletter.DeadLetter;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.message.AtomicFiles;
+import dev.oauthsmtprelay.message.DeliveryStatusFields;
 import dev.oauthsmtprelay.message.MimeHeaderSection;
 import dev.oauthsmtprelay.message.RelayIds;
 
@@ -43,8 +40,6 @@ import dev.oauthsmtprelay.message.RelayIds;
 public final class DeliveryStatusNotifier implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStatusNotifier.class);
-    private static final Pattern ENHANCED_STATUS = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final Path spoolDir;
     private final String from;
@@ -101,7 +96,7 @@ public final class DeliveryStatusNotifier implements Processor {
 
         StringBuilder status = new StringBuilder()
                 .append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n")
-                .append("Arrival-Date: ").append(RFC_1123.format(letter.firstAttempt())).append("\r\n");
+                .append("Arrival-Date: ").append(DeliveryStatusFields.date(letter.firstAttempt())).append("\r\n");
         for (String recipient : letter.recipients()) {
             status.append("\r\nFinal-Recipient: rfc822; ").append(recipient).append("\r\n")
                     .append("Action: failed\r\n")
@@ -109,7 +104,7 @@ public final class DeliveryStatusNotifier implements Processor {
             if (letter.smtpReply() != null) {
                 status.append("Diagnostic-Code: smtp; ").append(oneLine(letter.smtpReply())).append("\r\n");
             }
-            status.append("Last-Attempt-Date: ").append(RFC_1123.format(letter.lastAttempt())).append("\r\n");
+            status.append("Last-Attempt-Date: ").append(DeliveryStatusFields.date(letter.lastAttempt())).append("\r\n");
         }
         MimeBodyPart deliveryStatus = new MimeBodyPart();
         deliveryStatus.setContent(status.toString(), "message/delivery-status");
@@ -140,18 +135,13 @@ public final class DeliveryStatusNotifier implements Processor {
 
     /** The hub's enhanced status code when it gave one; 5.0.0 (permanent, undefined) otherwise (RFC 3463). */
     private static String statusCode(DeadLetter letter) {
-        if (letter.smtpReply() != null) {
-            Matcher matcher = ENHANCED_STATUS.matcher(letter.smtpReply());
-            if (matcher.find()) {
-                // a message that kept failing for now until relay.delivery.max-age: delivery time expired
-                return matcher.group(1).startsWith("5") ? matcher.group(1) : "4.4.7";
-            }
-        }
-        return "5.0.0";
+        // a message that kept failing for now until relay.delivery.max-age: delivery time expired
+        return DeliveryStatusFields.enhancedCode(letter.smtpReply()).map(code -> code.startsWith("5") ? code : "4.4.7")
+                .orElse("5.0.0");
     }
 
     private static String oneLine(String text) {
-        return text.replaceAll("\\s*\\R\\s*", " ");
+        return DeliveryStatusFields.oneLine(text);
     }
 
     /** {@code multipart/report; report-type=delivery-status}, which MimeMultipart cannot express by its subtype alone. */

@@ -5,12 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.message.AtomicFiles;
+import dev.oauthsmtprelay.message.DeliveryStatusFields;
 import dev.oauthsmtprelay.message.RelayIds;
 
 /**
@@ -41,8 +38,6 @@ public final class DeliveryNotification implements Processor {
     public static final String BEAN = "relayDeliveryNotification";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryNotification.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ENHANCED_STATUS = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final Path spoolDir;
     private final String from;
@@ -78,7 +73,7 @@ public final class DeliveryNotification implements Processor {
         StringBuilder status = new StringBuilder()
                 .append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n")
                 .append("X-Relay-Id: ").append(receipt.path("relayId").asText()).append("\r\n");
-        String at = RFC_1123.format(Instant.parse(receipt.path("at").asText()));
+        String at = DeliveryStatusFields.date(Instant.parse(receipt.path("at").asText()));
         for (JsonNode accepted : receipt.path("accepted")) {
             status.append("\r\nFinal-Recipient: rfc822; ").append(accepted.asText()).append("\r\n")
                     .append("Action: delivered\r\nStatus: 2.0.0\r\n")
@@ -124,14 +119,10 @@ public final class DeliveryNotification implements Processor {
     }
 
     private static String statusCode(String reply, boolean terminal) {
-        Matcher matcher = ENHANCED_STATUS.matcher(reply);
-        if (matcher.find()) {
-            return matcher.group(1);
-        }
-        return terminal ? "5.0.0" : "4.0.0";
+        return DeliveryStatusFields.enhancedCode(reply).orElse(terminal ? "5.0.0" : "4.0.0");
     }
 
     private static String oneLine(String text) {
-        return text.replaceAll("\\s*\\R\\s*", " ");
+        return DeliveryStatusFields.oneLine(text);
     }
 }
