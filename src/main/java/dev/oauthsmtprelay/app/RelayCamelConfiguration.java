@@ -147,6 +147,16 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind("relayDeliveryGate", gate);
         DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
         beans.bind("relayDailyQuota", quota);
+        if (quota.limited()) {
+            quota.onMailbox(mailbox -> {
+                metrics.mailboxGauge("relay.mailbox.messages", "Messages the mailbox sent in the last 24 hours",
+                        mailbox, () -> quota.usage(mailbox).messages());
+                metrics.mailboxGauge("relay.mailbox.recipients", "Recipients the mailbox sent to in the last 24 hours",
+                        mailbox, () -> quota.usage(mailbox).recipients());
+                metrics.mailboxGauge("relay.mailbox.waiting", "Messages of the mailbox waiting in the queue for its "
+                        + "daily limit to free", mailbox, () -> quota.usage(mailbox).waiting());
+            });
+        }
         SendingSlots slots = ProviderLimits.slots(settings, environment, clock);
         if (slots != null) {
             beans.bind("relaySendingSlots", slots);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
@@ -57,6 +58,7 @@ public final class DailyQuota {
     private final Set<String> exhausted = new HashSet<>();
     /** The times the messages told to wait for the window will be back, per mailbox, in order. */
     private final Map<String, Deque<Instant>> waiting = new HashMap<>();
+    private Consumer<String> mailboxSeen = mailbox -> { };
 
     public DailyQuota(int messagesPerDay, int recipientsPerDay, Path dir, Clock clock) {
         this.messagesPerDay = messagesPerDay;
@@ -183,12 +185,23 @@ public final class DailyQuota {
                 recipientsPerDay, waiters.size(), waiters.isEmpty() ? null : waiters.peekLast());
     }
 
+    /** Told of every mailbox counted, those already on disk at once: the metrics register its gauges. */
+    public synchronized void onMailbox(Consumer<String> listener) {
+        this.mailboxSeen = listener;
+        sentByMailbox.keySet().stream().sorted().forEach(listener);
+    }
+
     public synchronized List<Usage> usages() {
         return sentByMailbox.keySet().stream().sorted().map(this::usage).toList();
     }
 
     private Deque<Sent> prune(String mailbox, Instant now) {
-        Deque<Sent> sent = sentByMailbox.computeIfAbsent(mailbox, m -> new ArrayDeque<>());
+        Deque<Sent> sent = sentByMailbox.get(mailbox);
+        if (sent == null) {
+            sent = new ArrayDeque<>();
+            sentByMailbox.put(mailbox, sent);
+            mailboxSeen.accept(mailbox);
+        }
         while (!sent.isEmpty() && !sent.peekFirst().at().isAfter(now.minus(WINDOW))) {
             sent.removeFirst();
         }

@@ -99,6 +99,11 @@ public final class RelayMetrics {
         Gauge.builder(name, source).description(description).tag("reason", reason).register(registry);
     }
 
+    /** A gauge of one sender mailbox, told apart by its {@code mailbox} tag. */
+    public void mailboxGauge(String name, String description, String mailbox, Supplier<Number> source) {
+        Gauge.builder(name, source).description(description).tag("mailbox", mailbox).register(registry);
+    }
+
     /** The JVM and process metrics (memory, GC, threads, CPU, uptime, files), bound while the service runs. */
     public JvmProcessMetrics jvmAndProcess() {
         return new JvmProcessMetrics(registry);

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.RelayHarness;
+import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.ops.status.StatusReport;
-import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.queue.RelayBroker;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -90,5 +90,9 @@ class PacingDeliveryTest {
         assertThat(quota.usage("statements@example.com").lastWaiterAt())
                 .isAfter(Instant.now().plus(Duration.ofHours(23)));
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+        // the per-mailbox metrics say the same
+        String metrics = dev.oauthsmtprelay.ops.metrics.RelayMetrics.of(relay.context()).scrape();
+        assertThat(metrics).contains("relay_mailbox_recipients{mailbox=\"statements@example.com\"} 1000.0")
+                .contains("relay_mailbox_waiting{mailbox=\"statements@example.com\"} 1.0");
     }
 }
