@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,16 @@ public final class SendingSlots {
     public synchronized Instant next(String mailbox, Instant reserved) {
         Instant now = clock.instant();
         List<Instant> slots = slotsByMailbox.computeIfAbsent(mailbox, m -> new ArrayList<>());
-        slots.removeIf(slot -> !slot.isAfter(now.minus(window)));
-        if (reserved != null && !reserved.isAfter(now) && slots.contains(reserved)) {
+        // sorted: the slots that left the window are a prefix, so a backlog of 50,000 is not scanned on every call
+        Instant cutoff = now.minus(window);
+        int expired = 0;
+        while (expired < slots.size() && !slots.get(expired).isAfter(cutoff)) {
+            expired++;
+        }
+        if (expired > 0) {
+            slots.subList(0, expired).clear();
+        }
+        if (reserved != null && !reserved.isAfter(now) && Collections.binarySearch(slots, reserved) >= 0) {
             return reserved; // its own reservation, made when it was told to wait
         }
         // Sorted slots: a window that holds the new one starts after slots[n - limit], so it holds at most limit.
@@ -71,10 +80,11 @@ public final class SendingSlots {
         return a.isAfter(b) ? a : b;
     }
 
+    /** A new slot is nearly always the latest: looking from the end keeps a long backlog cheap. */
     private static void insertSorted(List<Instant> slots, Instant slot) {
-        int at = 0;
-        while (at < slots.size() && !slots.get(at).isAfter(slot)) {
-            at++;
+        int at = slots.size();
+        while (at > 0 && slots.get(at - 1).isAfter(slot)) {
+            at--;
         }
         slots.add(at, slot);
     }
