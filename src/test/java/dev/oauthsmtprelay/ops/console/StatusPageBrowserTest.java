@@ -20,8 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -96,13 +98,11 @@ class StatusPageBrowserTest {
         assertThat(browser.findElements(By.cssSelector("svg polyline"))).hasSize(3);
         assertThat(browser.getPageSource()).doesNotContain(TOKEN);
 
-        browser.findElements(By.cssSelector("#mail button[value^='hold ']")).get(0).click();
-        assertThat(browser.findElement(By.id("notice")).getText()).startsWith("Refused").contains("relay.console.token");
+        assertThat(submitFirstHold().getText()).startsWith("Refused").contains("relay.console.token");
         assertThat(browser.findElement(By.id("held")).getText()).isEqualTo("0");
 
         browser.findElement(By.id("token")).sendKeys(TOKEN);
-        browser.findElements(By.cssSelector("#mail button[value^='hold ']")).get(0).click();
-        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo(
+        assertThat(submitFirstHold().getText()).isEqualTo(
                 "hold: 1 message(s) (id " + browser.findElements(By.cssSelector("#mail tr td:first-child")).stream()
                         .filter(cell -> cell.findElement(By.xpath("following-sibling::td[1]")).getText().equals("held"))
                         .findFirst().orElseThrow().getText() + ")");
@@ -113,6 +113,27 @@ class StatusPageBrowserTest {
         Files.createDirectories(screenshot.getParent());
         Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    /**
+     * Clicks the first hold button and returns the notice of the page the form post loads. The click returns before
+     * the browser has replaced the page, so it waits for the old page to go stale first.
+     */
+    private WebElement submitFirstHold() {
+        WebElement before = browser.findElement(By.tagName("html"));
+        browser.findElements(By.cssSelector("#mail button[value^='hold ']")).get(0).click();
+        await(Duration.ofSeconds(20), () -> isStale(before) && !browser.findElements(By.id("notice")).isEmpty(),
+                () -> "the page after the form post, with its notice");
+        return browser.findElement(By.id("notice"));
+    }
+
+    private static boolean isStale(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException replaced) {
+            return true;
+        }
     }
 
     @Test
