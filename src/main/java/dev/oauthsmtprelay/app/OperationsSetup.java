@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.util.OptionalLong;
 
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
@@ -124,7 +125,7 @@ final class OperationsSetup {
         }
     }
 
-    private static double orNaN(java.util.OptionalLong value) {
+    private static double orNaN(OptionalLong value) {
         return value.isPresent() ? value.getAsLong() : Double.NaN;
     }
 }

@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.delivery;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -47,8 +48,8 @@ public final class DeliveryGate extends ServiceSupport {
     }
 
     /** Why delivery is paused (the text logged when it paused, updated by failing probes); empty while it runs. */
-    public synchronized java.util.Optional<String> pauseReason() {
-        return java.util.Optional.ofNullable(reason);
+    public synchronized Optional<String> pauseReason() {
+        return Optional.ofNullable(reason);
     }
 
     /** Pauses for the failure of this exchange's delivery attempt (route step of the delivery error handling). */

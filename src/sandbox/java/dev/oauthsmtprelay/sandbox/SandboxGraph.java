@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -633,7 +634,7 @@ public final class SandboxGraph implements AutoCloseable {
         private final byte[] mime;
         private final List<String> recipients;
         private final List<Attachment> attachments = new ArrayList<>();
-        private final Map<String, Upload> uploads = new java.util.LinkedHashMap<>();
+        private final Map<String, Upload> uploads = new LinkedHashMap<>();
         private boolean sent;
 
         Draft(String mailbox, byte[] mime, List<String> recipients) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -1403,7 +1404,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private CertificateKind certificateKind = CertificateKind.LOCALHOST;
         private RejectionStyle rejectionStyle = RejectionStyle.GMAIL;
         private BiPredicate<String, String> tokenValidator;
-        private final Map<String, List<String>> acceptedTokens = new java.util.LinkedHashMap<>();
+        private final Map<String, List<String>> acceptedTokens = new LinkedHashMap<>();
         private String hubName = "smtp.hub.test";
         private int port;
         private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;

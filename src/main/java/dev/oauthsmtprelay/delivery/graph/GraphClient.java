@@ -82,9 +82,11 @@ public final class GraphClient {
 
     /** @param relayId the queued message's id: the draft record's key */
     public DeliveryReport deliver(OutgoingMessage message, String relayId) throws DeliveryFailure {
-        DeliveryReport report = requests.as(message.mailbox(), () -> message.size() >= settings.draftThreshold()
-                || drafts.find(relayId, message.recipients()).isPresent()
-                ? viaDraft(message, relayId) : viaSendMail(message));
+        DeliveryReport report = requests.as(message.mailbox(), () -> {
+            Optional<Draft> earlier = drafts.find(relayId, message.recipients());
+            return message.size() >= settings.draftThreshold() || earlier.isPresent()
+                    ? viaDraft(message, relayId, earlier) : viaSendMail(message);
+        });
         message.report(report);
         return report;
     }
@@ -117,10 +119,11 @@ public final class GraphClient {
         return accepted(message, "HTTP " + response.status() + " sendMail");
     }
 
-    private DeliveryReport viaDraft(OutgoingMessage message, String relayId) throws DeliveryFailure {
+    /** @param earlier the draft an earlier attempt recorded for this message and these recipients, if any */
+    private DeliveryReport viaDraft(OutgoingMessage message, String relayId, Optional<Draft> earlier)
+            throws DeliveryFailure {
         String mailbox = message.mailbox();
         List<String> recipients = message.recipients();
-        Optional<Draft> earlier = drafts.find(relayId, recipients);
         if (earlier.isPresent()) {
             Optional<DeliveryReport> resumed = resume(message, relayId, earlier.get());
             if (resumed.isPresent()) {

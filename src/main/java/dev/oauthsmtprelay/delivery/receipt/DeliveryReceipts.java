@@ -30,6 +30,8 @@ public final class DeliveryReceipts {
     public static final String BEAN = "relayReceipts";
     /** Exchange property: this attempt sent the message's receipt, so a copy queued for the rest needs none. */
     public static final String SENT = "relayReceiptSent";
+    /** Exchange property of the receipts route (receipts.yaml): where this receipt goes, "file:", "dsn:" or a queue. */
+    public static final String RECEIPT_TO = "relayReceiptTo";
     public static final String DELIVERED = "delivered";
     public static final String PARTLY_DELIVERED = "partly-delivered";
     public static final String DEAD_LETTER = "dead-letter";

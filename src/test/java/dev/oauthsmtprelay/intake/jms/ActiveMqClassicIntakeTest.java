@@ -117,7 +117,7 @@ class ActiveMqClassicIntakeTest {
         relay.stop();
 
         for (int i = 0; i < 5; i++) {
-            send(session, mimeMessage("while down " + i));
+            send(session, mimeMessage(session, "while down " + i));
         }
         assertThat(queueSize(INTAKE)).isEqualTo(5);
         relay.start();
@@ -134,7 +134,7 @@ class ActiveMqClassicIntakeTest {
         relay();
         Session session = producerSession();
         for (int i = 0; i < 20; i++) {
-            send(session, mimeMessage("before " + i));
+            send(session, mimeMessage(session, "before " + i));
         }
         hub.awaitMessages(1, WAIT);
 
@@ -145,7 +145,7 @@ class ActiveMqClassicIntakeTest {
         startBroker(); // same port, same KahaDB directory: what it had not handed over is still there
         session = producerSession();
         for (int i = 0; i < 20; i++) {
-            send(session, mimeMessage("after " + i));
+            send(session, mimeMessage(session, "after " + i));
         }
 
         await(WAIT, () -> distinctSubjects(hub) == 40, () -> distinctSubjects(hub) + " of 40 distinct messages");
@@ -195,8 +195,7 @@ class ActiveMqClassicIntakeTest {
         }
     }
 
-    private BytesMessage mimeMessage(String subject) throws Exception {
-        Session session = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    private static BytesMessage mimeMessage(Session session, String subject) throws Exception {
         BytesMessage message = session.createBytesMessage();
         message.writeBytes(("From: billing@example.com\r\nTo: customer@example.net\r\nSubject: " + subject
                 + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII));
