@@ -16,6 +16,7 @@ import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
@@ -57,9 +58,10 @@ final class OperationsSetup {
             DeadLetterStore deadLetters, RelayMetrics metrics, boolean jmsIntake, SmtpListener smtpListener,
             Clock clock) throws Exception {
         RelaySettings settings = environment.settings();
+        MailboxPauses pauses = context.getRegistry().lookupByNameAndType(MailboxPauses.BEAN, MailboxPauses.class);
         RelayHealthChecks.register(context, new BrokerHealthCheck(broker),
                 new CredentialsHealthCheck(environment.credentials().credentials(), settings.credentialsEnabled()),
-                new DeliveryHealthCheck(gate), new RelayLivenessCheck());
+                new DeliveryHealthCheck(gate, pauses), new RelayLivenessCheck());
 
         CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.credentials().credentials(), clock);
         context.getRegistry().bind(CredentialExpiryWatch.BEAN, expiry);
@@ -73,6 +75,8 @@ final class OperationsSetup {
                 () -> orNaN(queue.inRetry()));
         metrics.gauge("relay.dead.letters", "Dead letters on disk", () -> deadLetters.list().size());
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
+        metrics.gauge("relay.mailboxes.paused", "Sender mailboxes whose delivery is paused on their own",
+                () -> pauses.paused().size());
         context.addService(metrics.jvmAndProcess(), true, true);
 
         int port = settings.get(RelayKeys.HEALTH_PORT);
@@ -92,7 +96,7 @@ final class OperationsSetup {
                 clock);
         ConsoleToken consoleToken = new ConsoleToken(settings.optional(RelayKeys.CONSOLE_TOKEN));
         context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
-        StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate,
+        StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate, pauses,
                 environment.tokenService(), smtpListener,
                 context.getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class),
                 context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class), expiry);

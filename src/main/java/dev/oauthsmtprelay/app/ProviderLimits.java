@@ -3,7 +3,6 @@ package dev.oauthsmtprelay.app;
 import java.time.Clock;
 import java.time.Duration;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +12,7 @@ import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.sender.SenderResolver;
@@ -62,19 +62,11 @@ final class ProviderLimits {
     }
 
     /**
-     * The step before delivery that holds back what the per-minute pacing, the daily quota or the provider's
-     * Retry-After ({@code backoff}, null when the transport has none) does not allow yet.
+     * The step before delivery that holds back what a mailbox pause, the per-minute pacing, the daily quota or the
+     * provider's Retry-After ({@code backoff}, null when the transport has none) does not allow yet.
      */
     static Processor pacing(RelaySettings settings, SendingSlots slots, DailyQuota quota, ProviderBackoff backoff,
-                            Clock clock) {
-        if (slots == null && !quota.limited() && backoff == null) {
-            return ProviderLimits::unpaced;
-        }
-        return new MailboxPacing(SenderResolver.from(settings), slots, quota,
-                backoff != null ? backoff : new ProviderBackoff(clock), clock);
-    }
-
-    private static void unpaced(Exchange exchange) {
-        // no per-minute pacing and no daily limit
+                            MailboxPauses pauses, Clock clock) {
+        return new MailboxPacing(SenderResolver.from(settings), slots, quota, backoff, pauses, clock);
     }
 }

@@ -29,6 +29,7 @@ import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
 import dev.oauthsmtprelay.delivery.graph.GraphClient;
 import dev.oauthsmtprelay.delivery.graph.GraphSender;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.receipt.DeliveryReceipts;
@@ -145,6 +146,10 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
+        MailboxPauses pauses = new MailboxPauses(probe, settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL),
+                settings.get(RelayKeys.DELIVERY_MAX_AGE), clock);
+        context.addService(pauses);
+        beans.bind(MailboxPauses.BEAN, pauses);
         DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
         beans.bind("relayDailyQuota", quota);
         if (quota.limited()) {
@@ -161,7 +166,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         if (slots != null) {
             beans.bind("relaySendingSlots", slots);
         }
-        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, backoff, clock));
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, backoff, pauses, clock));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
                 client.session(), environment.fromPolicy(),
                 new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),

@@ -242,7 +242,7 @@ public final class RelayKeys {
     public static final Key<Long> DELIVERY_STREAM_THRESHOLD = key("relay.delivery.stream-threshold", Stage.DELIVERY,
             LONG, "1048576", "Bytes from which a message is streamed through a file, not held in memory; 0 = never.");
     public static final Key<Duration> DELIVERY_PROBE_INTERVAL = key("relay.delivery.probe-interval", Stage.DELIVERY,
-            DURATION, "30s", "While delivery is paused by a configuration problem, how often a login is tried.");
+            DURATION, "30s", "While delivery, or a sender mailbox, is paused, how often a login is tried.");
 
     // Dead letters
     public static final Key<String> RETENTION_CRON = key("relay.retention.cron", Stage.DEAD_LETTERS, STRING,

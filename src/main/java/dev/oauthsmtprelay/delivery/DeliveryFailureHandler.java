@@ -20,13 +20,15 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  * {@link DeliveryAttempt#FAILURE_ACTION} for the error handling: permanent → {@code dead-letter} at once;
  * transient → {@code retry}: back to the queue (the broker waits, with growing delays) until the message is
  * older than the maximum age, then a dead letter; configuration trouble → {@code pause} delivery, the message
- * stays queued.
+ * stays queued; trouble with the sender mailbox alone → {@code pause-mailbox}: that mailbox's mail waits in the queue
+ * (until the maximum age) and the others go on.
  */
 public final class DeliveryFailureHandler implements Processor {
 
     public static final String DEAD_LETTER = "dead-letter";
     public static final String RETRY = "retry";
     public static final String PAUSE = "pause";
+    public static final String PAUSE_MAILBOX = "pause-mailbox";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailureHandler.class);
 
@@ -44,11 +46,20 @@ public final class DeliveryFailureHandler implements Processor {
         Message in = exchange.getIn();
         exchange.setProperty(DeliveryAttempt.FAILURE_REASON, failure.getMessage());
         exchange.setProperty(DeliveryAttempt.HUB_REPLY, failure.hubReply());
+        Duration age = Duration.between(QueuedMessage.queuedAt(in), clock.instant());
         switch (failure.kind()) {
             case PERMANENT -> deadLetter(exchange, failure.getMessage(), failure.hubReply());
             case CONFIGURATION -> exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE);
+            case MAILBOX -> {
+                if (age.compareTo(maxAge) >= 0) {
+                    deadLetter(exchange, "Gave up after " + human(age) + " (relay.delivery.max-age=" + human(maxAge)
+                            + "): delivery stayed paused for " + DeliveryAttempt.mailbox(exchange) + ": "
+                            + failure.getMessage(), failure.hubReply());
+                } else {
+                    exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE_MAILBOX);
+                }
+            }
             case TRANSIENT -> {
-                Duration age = Duration.between(QueuedMessage.queuedAt(in), clock.instant());
                 int attempt = QueuedMessage.deliveryCount(in);
                 if (age.compareTo(maxAge) >= 0) {
                     deadLetter(exchange, "Gave up after " + attempt + " attempt(s) over " + human(age)

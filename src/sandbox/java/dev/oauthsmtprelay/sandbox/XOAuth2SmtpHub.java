@@ -105,6 +105,13 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             "535 5.7.8 Username and Password not accepted. For more information, go to"
                     + " https://support.google.com/mail/?p=BadCredentials - gsmtp";
     public static final String OFFICE365_AUTH_REJECTED = "535 5.7.3 Authentication unsuccessful";
+    /** Exchange Online's answer to any login of a mailbox (or, "Tenant", of a tenant) with SMTP AUTH turned off. */
+    public static final String SMTP_AUTH_DISABLED_FOR_MAILBOX = "535 5.7.139 Authentication unsuccessful, "
+            + "SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more "
+            + "information.";
+    public static final String SMTP_AUTH_DISABLED_FOR_TENANT = "535 5.7.139 Authentication unsuccessful, "
+            + "SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more "
+            + "information.";
     public static final String MUST_ISSUE_STARTTLS = "530 5.7.0 Must issue a STARTTLS command first";
     public static final String AUTHENTICATION_REQUIRED = "530 5.7.0 Authentication required";
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 35_882_577L; // what Gmail advertises
@@ -140,6 +147,8 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
     private final Queue<String> authScript = new ConcurrentLinkedQueue<>();
     private final Queue<String> greetingScript = new ConcurrentLinkedQueue<>();
     private final Map<String, String> recipientRejections = new ConcurrentHashMap<>();
+    private final Set<String> smtpAuthDisabled = ConcurrentHashMap.newKeySet();
+    private volatile boolean smtpAuthDisabledForTenant;
     private volatile long dataReplyDelayMillis;
 
     // ---- records
@@ -346,6 +355,25 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
 
     public XOAuth2SmtpHub setRejectionStyle(RejectionStyle style) {
         this.rejectionStyle = Objects.requireNonNull(style);
+        return this;
+    }
+
+    /**
+     * Turns SMTP AUTH off (or on again) for one mailbox, as {@code Set-CASMailbox -SmtpClientAuthenticationDisabled}
+     * does: its logins get {@link #SMTP_AUTH_DISABLED_FOR_MAILBOX} whatever the token.
+     */
+    public XOAuth2SmtpHub setSmtpAuthDisabled(String mailbox, boolean disabled) {
+        if (disabled) {
+            smtpAuthDisabled.add(mailbox.toLowerCase(Locale.ROOT));
+        } else {
+            smtpAuthDisabled.remove(mailbox.toLowerCase(Locale.ROOT));
+        }
+        return this;
+    }
+
+    /** Turns SMTP AUTH off (or on again) for the whole tenant: every login gets {@link #SMTP_AUTH_DISABLED_FOR_TENANT}. */
+    public XOAuth2SmtpHub setSmtpAuthDisabledForTenant(boolean disabled) {
+        this.smtpAuthDisabledForTenant = disabled;
         return this;
     }
 
@@ -814,6 +842,14 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             }
             String mailbox = credentials[0];
             String token = credentials[1];
+            String disabled = smtpAuthDisabledForTenant ? SMTP_AUTH_DISABLED_FOR_TENANT
+                    : smtpAuthDisabled.contains(mailbox.toLowerCase(Locale.ROOT)) ? SMTP_AUTH_DISABLED_FOR_MAILBOX : null;
+            if (disabled != null) {
+                authRejected.incrementAndGet();
+                recordAuth(new AuthAttempt(log.id, mechanism, mailbox, token, false, tls, "535"));
+                reply(disabled);
+                return;
+            }
             boolean valid;
             try {
                 valid = isTokenValid(mailbox, token);

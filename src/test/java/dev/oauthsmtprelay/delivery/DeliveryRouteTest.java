@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.app.RelayRoutes;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
@@ -89,5 +90,27 @@ class DeliveryRouteTest {
         assertThat(gate.pauseReason()).contains("535 the login was refused");
         assertThat(DeadLetterStore.inDataDir(relay.dataDir()).list()).isEmpty();
         assertThat(relay.queueDepth()).isEqualTo(1);
+    }
+
+    @Test
+    void should_pause_only_the_sender_mailbox_on_a_mailbox_failure_and_keep_the_message_queued() throws Exception {
+        RelayHarness relay = relayWhoseHubFails(DeliveryFailure.Kind.MAILBOX, "535 5.7.139 disabled for the Mailbox");
+        NotifyBuilder attempted = new NotifyBuilder(relay.context()).fromRoute(RelayRoutes.DELIVERY).whenDone(1)
+                .create();
+
+        relay.drop("held.eml", message("held"));
+
+        assertThat(attempted.matches(15, TimeUnit.SECONDS)).as("one delivery attempt").isTrue();
+        MailboxPauses pauses = relay.context().getRegistry().lookupByNameAndType(MailboxPauses.BEAN,
+                MailboxPauses.class);
+        assertThat(pauses.paused()).singleElement().satisfies(pause -> {
+            assertThat(pause.mailbox()).isEqualTo("billing@example.com");
+            assertThat(pause.cause()).isEqualTo("535 5.7.139 disabled for the Mailbox");
+        });
+        DeliveryGate gate = relay.context().getRegistry().lookupByNameAndType("relayDeliveryGate", DeliveryGate.class);
+        assertThat(gate.isPaused()).isFalse();
+        assertThat(DeadLetterStore.inDataDir(relay.dataDir()).list()).isEmpty();
+        assertThat(relay.queueDepth()).isEqualTo(1);
+        assertThat(relay.context().getRouteController().getRouteStatus(RelayRoutes.DELIVERY).isStarted()).isTrue();
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
@@ -155,7 +156,7 @@ class SpoolDeliveryTest {
     void should_pause_on_rejected_login_keep_messages_and_resume_after_the_fix() throws Exception {
         ListAppender<ILoggingEvent> gateLog = new ListAppender<>();
         gateLog.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(DeliveryGate.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(MailboxPauses.class);
         logger.addAppender(gateLog);
         try {
             microsoftRelay(Map.of());

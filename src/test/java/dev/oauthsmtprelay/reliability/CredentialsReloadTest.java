@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
@@ -46,7 +47,7 @@ class CredentialsReloadTest {
         }
     };
     private final List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(DeliveryGate.class),
-            (Logger) LoggerFactory.getLogger(ReloadingTokenClient.class));
+            (Logger) LoggerFactory.getLogger(MailboxPauses.class), (Logger) LoggerFactory.getLogger(ReloadingTokenClient.class));
     @RegisterExtension
     final RelayTestBed bed = new RelayTestBed();
 

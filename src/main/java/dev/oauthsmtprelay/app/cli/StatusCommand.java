@@ -15,14 +15,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code status}: asks the running relay (its {@code /status} endpoint on relay.health.host and
- * relay.health.port) what it is doing. Exit status 0 while delivering, 2 while delivery is paused,
- * 1 when the relay cannot be asked.
+ * relay.health.port) what it is doing. Exit status 0 while delivering, 2 while delivery is paused (for every
+ * mailbox, or for at least one sender mailbox), 1 when the relay cannot be asked.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show what the running relay is doing: queue depth, messages waiting to retry, dead letters, "
-                + "whether delivery is paused and why, and when each cached token expires. Asks the relay's local "
-                + "HTTP endpoint (relay.health.port must be set for 'run'). Exit status: 0 delivering, 2 paused, "
-                + "1 the relay could not be asked.")
+                + "whether delivery is paused and why (for all mail or for single sender mailboxes), and when "
+                + "each cached token expires. Asks the relay's local HTTP endpoint (relay.health.port must be set "
+                + "for 'run'). Exit status: 0 delivering, 2 paused (all mail or a mailbox), 1 the relay could not "
+                + "be asked.")
 class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +47,7 @@ class StatusCommand implements Callable<Integer> {
             RelayEndpoint endpoint = RelayEndpoint.of(config, url);
             JsonNode status = endpoint.get("/status", Map.of());
             print(endpoint.base(), status, out);
-            return status.path("paused").asBoolean() ? 2 : 0;
+            return status.path("paused").asBoolean() || !status.path("pausedMailboxes").isEmpty() ? 2 : 0;
         } catch (RelayEndpoint.UnavailableException e) {
             err.println(e.getMessage());
             return 1;
@@ -65,8 +66,15 @@ class StatusCommand implements Callable<Integer> {
                 + (status.path("deadLetters").asInt() > 0 ? " (see 'dead-letter list')" : ""));
         if (status.path("paused").asBoolean()) {
             out.println("delivery: PAUSED: " + status.path("pauseReason").asText());
-        } else {
+        } else if (status.path("pausedMailboxes").isEmpty()) {
             out.println("delivery: running");
+        } else {
+            out.println("delivery: running, PAUSED for " + status.path("pausedMailboxes").size()
+                    + " sender mailbox(es); their messages stay queued:");
+            for (JsonNode pause : status.path("pausedMailboxes")) {
+                out.println("  " + pause.path("mailbox").asText() + " since " + pause.path("since").asText() + ": "
+                        + pause.path("reason").asText());
+            }
         }
         JsonNode tokens = status.path("tokens");
         if (tokens.isEmpty()) {

@@ -5,8 +5,9 @@ import java.util.Locale;
 import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 
 /**
- * What a Graph error reply means for the message, with the fix: the application's permissions, a policy or the
- * mailbox itself pause delivery (every message as that mailbox would fail the same way); a message Graph cannot take
+ * What a Graph error reply means for the message, with the fix: the application's permissions pause delivery; a
+ * policy that leaves the mailbox out, or the mailbox itself, pause that mailbox's mail (every message as that mailbox
+ * would fail the same way, while the others can go); a message Graph cannot take
  * is a dead letter; throttling and Graph's own trouble are retried. docs/setup-microsoft.md lists every code singled
  * out here ("Graph instead of SMTP").
  */
@@ -31,24 +32,26 @@ final class GraphErrors {
                         + "same cloud as token_endpoint" + GUIDE + ".", reply);
             }
             case "ErrorAccessDenied", "Authorization_RequestDenied", "AccessDenied" -> {
-                String policy = response.errorMessage().toLowerCase(Locale.ROOT).contains("accesspolicy")
+                boolean policyLeavesOut = response.errorMessage().toLowerCase(Locale.ROOT).contains("accesspolicy");
+                String policy = policyLeavesOut
                         ? "An application access policy (or an RBAC for Applications scope) leaves " + mailbox
                         + " out: add the mailbox to the policy's group, then check with Test-ApplicationAccessPolicy "
                         + "-Identity " + mailbox + " -AppId " + clientId + ". "
                         : "The application " + clientId + " lacks the Microsoft Graph application permission "
                         + "Mail.Send (and Mail.ReadWrite for drafts) with admin consent (a delegated permission does "
                         + "not count), or an application access policy leaves " + mailbox + " out. ";
-                return configuration(prefix + policy + "Fix it in Entra (API permissions → Microsoft Graph → "
+                String message = prefix + policy + "Fix it in Entra (API permissions → Microsoft Graph → "
                         + "Application permissions → Grant admin consent) or Exchange Online; delivery resumes by "
-                        + "itself" + GUIDE + ".", reply);
+                        + "itself" + GUIDE + ".";
+                return policyLeavesOut ? mailboxOnly(message, reply) : configuration(message, reply);
             }
             case "MailboxNotEnabledForRESTAPI" -> {
-                return configuration(prefix + mailbox + " cannot be used through Graph: the mailbox is inactive, "
+                return mailboxOnly(prefix + mailbox + " cannot be used through Graph: the mailbox is inactive, "
                         + "soft-deleted, has no Exchange Online licence, or is on-premises. Licence it in Exchange "
                         + "Online, or map its senders to a cloud mailbox with relay.users" + GUIDE + ".", reply);
             }
             case "ErrorInvalidUser", "ResourceNotFound" -> {
-                return configuration(prefix + "Graph knows no mailbox " + mailbox + " in this tenant. Check "
+                return mailboxOnly(prefix + "Graph knows no mailbox " + mailbox + " in this tenant. Check "
                         + "relay.users, relay.default-sender and relay.alias-domain: the sender must be a mailbox's "
                         + "primary address in the application's tenant" + GUIDE + ".", reply);
             }
@@ -101,6 +104,11 @@ final class GraphErrors {
 
     private static DeliveryFailure configuration(String message, String reply) {
         return new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, message, reply, null);
+    }
+
+    /** Only this mailbox's mail waits for the fix; the other mailboxes keep sending. */
+    private static DeliveryFailure mailboxOnly(String message, String reply) {
+        return new DeliveryFailure(DeliveryFailure.Kind.MAILBOX, message, reply, null);
     }
 
     private static DeliveryFailure permanent(String message, String reply) {

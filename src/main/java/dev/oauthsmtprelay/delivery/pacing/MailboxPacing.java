@@ -15,10 +15,11 @@ import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
- * Before a message is prepared: when the provider asked its sender mailbox to wait (Retry-After), or the mailbox has
- * used up its daily limit or its messages for the minute, the message goes back to the queue as a new message
- * scheduled for the time it may go ({@value #SCHEDULED}): when the wait ends, the day's window frees, or its sending
- * slot. This one is then done. The route does the re-queue, so a crash in between can only send it twice, never lose it.
+ * Before a message is prepared: when its sender mailbox is paused ({@link MailboxPauses}), the provider asked it to
+ * wait (Retry-After), or the mailbox has used up its daily limit or its messages for the minute, the message goes back
+ * to the queue as a new message scheduled for the time it may go ({@value #SCHEDULED}): the mailbox's next look, the
+ * end of the wait, the day's window freeing, or its sending slot. This one is then done. The route does the re-queue,
+ * so a crash in between can only send it twice, never lose it.
  */
 public final class MailboxPacing implements Processor {
 
@@ -33,32 +34,42 @@ public final class MailboxPacing implements Processor {
     private final SendingSlots slots;
     private final DailyQuota quota;
     private final ProviderBackoff backoff;
+    private final MailboxPauses pauses;
     private final Clock clock;
 
-    /** @param slots the per-minute pacing, or null without one */
-    public MailboxPacing(SenderResolver senders, SendingSlots slots, DailyQuota quota, Clock clock) {
-        this(senders, slots, quota, new ProviderBackoff(clock), clock);
-    }
-
-    /** @param backoff mailboxes the provider asked to wait */
+    /**
+     * @param slots   the per-minute pacing, or null without one
+     * @param backoff mailboxes the provider asked to wait, or null when the transport never asks
+     * @param pauses  mailboxes paused for a cause of their own
+     */
     public MailboxPacing(SenderResolver senders, SendingSlots slots, DailyQuota quota, ProviderBackoff backoff,
-                         Clock clock) {
+                         MailboxPauses pauses, Clock clock) {
         this.senders = senders;
         this.slots = slots;
         this.quota = quota;
         this.backoff = backoff;
+        this.pauses = pauses;
         this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) {
+        if (slots == null && !quota.limited() && backoff == null && pauses.isEmpty()) {
+            return;
+        }
         Message in = exchange.getIn();
         String mailbox = senders.resolve(QueuedMessage.mailFrom(in)).mailbox().orElse(null);
         if (mailbox == null) {
             return; // preparation turns this into a dead letter with the reason
         }
         String key = mailbox.toLowerCase(Locale.ROOT);
-        Optional<Instant> asked = backoff.waiting(key);
+        Optional<Instant> held = pauses.heldUntil(key, QueuedMessage.queuedAt(in));
+        if (held.isPresent()) {
+            LOG.debug("{} waits until {}: delivery is paused for {}", QueuedMessage.relayId(in), held.get(), mailbox);
+            requeueAt(exchange, held.get());
+            return;
+        }
+        Optional<Instant> asked = backoff == null ? Optional.empty() : backoff.waiting(key);
         if (asked.isPresent()) {
             LOG.debug("{} waits until {}: the provider asked {} to wait (Retry-After)", QueuedMessage.relayId(in),
                     asked.get(), mailbox);

@@ -180,7 +180,7 @@ public final class SmtpClient {
                 return connect(mailbox, fresh);
             } catch (AuthenticationFailedException second) {
                 String reply = second.getMessage();
-                throw new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION,
+                throw new DeliveryFailure(SmtpReplies.refusedLoginScope(reply),
                         SmtpReplies.explainRejectedLogin(mailbox, settings.host(), reply), reply, null);
             } catch (MessagingException e) {
                 throw connectFailure(e);

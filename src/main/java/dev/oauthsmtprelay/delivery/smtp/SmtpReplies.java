@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
+
 /** Explains the hub's answers to an XOAUTH2 login in terms an administrator can act on. */
 public final class SmtpReplies {
 
@@ -13,6 +15,32 @@ public final class SmtpReplies {
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"?(\\d{3})");
 
     private SmtpReplies() {
+    }
+
+    /**
+     * Whether a refused login concerns the one mailbox (its mail waits, the others go on) or every mailbox of the
+     * account (delivery pauses). The token was issued, so a refusal names the mailbox unless the hub says the
+     * tenant is at fault (SMTP AUTH off for the organisation, a password where a token was expected) or gives no
+     * reason the relay knows.
+     */
+    public static DeliveryFailure.Kind refusedLoginScope(String reply) {
+        String upper = reply == null ? "" : reply.trim().toUpperCase(Locale.ROOT);
+        Matcher challenge = CHALLENGE.matcher(reply == null ? "" : reply.trim());
+        if (challenge.find()) {
+            Matcher status = STATUS.matcher(decode(challenge.group(1)));
+            return status.find() && status.group(1).equals("401") ? DeliveryFailure.Kind.MAILBOX
+                    : DeliveryFailure.Kind.CONFIGURATION;
+        }
+        if (upper.contains("5.7.139")) {
+            return upper.contains("FOR THE MAILBOX") ? DeliveryFailure.Kind.MAILBOX : DeliveryFailure.Kind.CONFIGURATION;
+        }
+        if (upper.contains("5.7.30")) {
+            return DeliveryFailure.Kind.CONFIGURATION;
+        }
+        if (upper.contains("5.7.3") || upper.contains("5.7.8") || upper.contains("MAPIEXCEPTIONLOGONFAILED")) {
+            return DeliveryFailure.Kind.MAILBOX;
+        }
+        return DeliveryFailure.Kind.CONFIGURATION;
     }
 
     /** @param reply the hub's last reply to AUTH (a 535 line, or Gmail's "334 base64-JSON" challenge) */
@@ -33,10 +61,17 @@ public final class SmtpReplies {
                         default -> "see the provider's status code.";
                     };
         }
+        if (upper.contains("5.7.139") && upper.contains("FOR THE MAILBOX")) {
+            return host + " refused the login of " + mailbox + " (" + text + "): SMTP AUTH is disabled for this "
+                    + "mailbox. Turn on 'Authenticated SMTP' for " + mailbox + " in the Exchange admin center (the "
+                    + "mailbox → Manage email apps settings), or run Set-CASMailbox -Identity " + mailbox
+                    + " -SmtpClientAuthenticationDisabled $false.";
+        }
         if (upper.contains("5.7.139")) {
             return host + " refused the login of " + mailbox + " (" + text + "): SMTP AUTH is disabled for the tenant "
                     + "or this mailbox. Enable 'Authenticated SMTP' for the mailbox in the Exchange admin center "
-                    + "(Mail flow settings) and make sure SMTP AUTH is not turned off for the organization.";
+                    + "(Mail flow settings) and make sure SMTP AUTH is not turned off for the organization "
+                    + "(Set-TransportConfig -SmtpClientAuthenticationDisabled $false).";
         }
         if (upper.contains("5.7.30")) {
             return host + " refused the login of " + mailbox + " (" + text + "): Basic authentication (a password) "

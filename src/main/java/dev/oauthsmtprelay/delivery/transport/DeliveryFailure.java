@@ -14,7 +14,12 @@ public class DeliveryFailure extends Exception {
         /** This message can never be delivered as it is (5xx): dead letter. */
         PERMANENT,
         /** The configuration or the hub is broken for every message: pause delivery, keep the queue. */
-        CONFIGURATION
+        CONFIGURATION,
+        /**
+         * Only this sender mailbox cannot send (its own login refused, or it is not a usable mailbox): its mail
+         * waits in the queue while every other mailbox's mail goes on.
+         */
+        MAILBOX
     }
 
     private final Kind kind;
@@ -31,7 +36,7 @@ public class DeliveryFailure extends Exception {
         Kind kind = switch (e.kind()) {
             case TRANSIENT -> Kind.TRANSIENT;
             case CONFIGURATION -> Kind.CONFIGURATION;
-            case MAILBOX -> Kind.PERMANENT;
+            case MAILBOX -> Kind.MAILBOX;
         };
         return new DeliveryFailure(kind, e.getMessage(), null, null);
     }

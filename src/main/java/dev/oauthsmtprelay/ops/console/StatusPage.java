@@ -172,13 +172,21 @@ public final class StatusPage implements Processor {
         if (Boolean.TRUE.equals(report.get("paused"))) {
             return "<p class=\"bad\" id=\"flow\">Delivery is PAUSED: " + Html.escape(report.get("pauseReason")) + "</p>\n";
         }
+        StringBuilder paused = new StringBuilder();
+        for (Object entry : (List<?>) report.get("pausedMailboxes")) {
+            Map<?, ?> pause = (Map<?, ?>) entry;
+            paused.append("<p class=\"bad paused-mailbox\">Delivery is PAUSED for ")
+                    .append(Html.escape(pause.get("mailbox"))).append(" since ").append(Html.escape(pause.get("since")))
+                    .append(": ").append(Html.escape(pause.get("reason"))).append("</p>\n");
+        }
         Instant last = history.lastDeliveryMinute();
         Object delivered = ((Map<?, ?>) report.get("counters")).get("delivered");
         String since = "; " + number(delivered) + " delivered since the relay started";
         if (last != null && Duration.between(last, now).toMinutes() < 60) {
-            return "<p class=\"ok\" id=\"flow\">Mail is flowing: last delivery in the minute from " + last + since + ".</p>\n";
+            return "<p class=\"ok\" id=\"flow\">Mail is flowing: last delivery in the minute from " + last + since + ".</p>\n"
+                    + paused;
         }
-        return "<p id=\"flow\">No delivery in the last hour" + since + ".</p>\n";
+        return "<p id=\"flow\">No delivery in the last hour" + since + ".</p>\n" + paused;
     }
 
     private static String tokens(Map<String, Object> report) {

@@ -1,26 +1,41 @@
 package dev.oauthsmtprelay.ops.health;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 
-/** Ready while delivery is not paused; when paused, the message says why (the same text the log has). */
+/**
+ * Ready while delivery is not paused; when paused, the message says why (the same text the log has). Mailboxes paused
+ * on their own leave the relay ready (the others' mail flows), and are named with their causes in the details.
+ */
 public final class DeliveryHealthCheck extends ReadinessCheck {
 
     private final DeliveryGate gate;
+    private final MailboxPauses pauses;
 
-    public DeliveryHealthCheck(DeliveryGate gate) {
+    public DeliveryHealthCheck(DeliveryGate gate, MailboxPauses pauses) {
         super("delivery");
         this.gate = gate;
+        this.pauses = pauses;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         String reason = gate.pauseReason().orElse(null);
         builder.detail("paused", reason != null);
-        if (reason == null) {
+        Map<String, String> mailboxes = new LinkedHashMap<>();
+        pauses.paused().forEach(pause -> mailboxes.put(pause.mailbox(), pause.cause()));
+        builder.detail("pausedMailboxes", String.join(", ", mailboxes.keySet()));
+        if (reason == null && !mailboxes.isEmpty()) {
+            builder.up().message("Delivery runs; paused for " + mailboxes.size() + " mailbox(es), their messages stay "
+                    + "queued: " + mailboxes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                    .collect(Collectors.joining(" | ")));
+        } else if (reason == null) {
             builder.up();
         } else {
             builder.down().message("Delivery is paused, messages stay queued: " + reason);

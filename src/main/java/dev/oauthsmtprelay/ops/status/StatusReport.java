@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -13,6 +15,7 @@ import org.apache.camel.Processor;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
@@ -21,9 +24,9 @@ import dev.oauthsmtprelay.ops.health.CredentialExpiryWatch;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /**
- * Answers {@code /status} with what the {@code status} command prints: queue depth, messages in
- * retry, dead letters, whether delivery is paused and why, per token key when the cached token
- * expires (never the token), and the SMTP listener's state and counts.
+ * Answers {@code /status} with what the {@code status} command prints: queue depth, messages in retry, dead letters,
+ * whether delivery is paused and why (for every mailbox, or for single sender mailboxes), per token key when the
+ * cached token expires (never the token), and the SMTP listener's state and counts.
  */
 public final class StatusReport implements Processor {
 
@@ -33,6 +36,7 @@ public final class StatusReport implements Processor {
     private final String queueName;
     private final DeadLetterStore deadLetters;
     private final DeliveryGate gate;
+    private final MailboxPauses pauses;
     private final TokenService tokens;
     private final SmtpListener listener;
     private final DailyQuota quota;
@@ -45,7 +49,7 @@ public final class StatusReport implements Processor {
      * @param slots    the per-minute pacing, or null without it
      */
     public StatusReport(QueueStatistics queue, String queueName, DeadLetterStore deadLetters, DeliveryGate gate,
-            TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots,
+            MailboxPauses pauses, TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots,
             CredentialExpiryWatch credentialExpiry) {
         this.credentialExpiry = credentialExpiry;
         this.quota = quota;
@@ -54,6 +58,7 @@ public final class StatusReport implements Processor {
         this.queueName = queueName;
         this.deadLetters = deadLetters;
         this.gate = gate;
+        this.pauses = pauses;
         this.tokens = tokens;
         this.listener = listener;
     }
@@ -75,6 +80,15 @@ public final class StatusReport implements Processor {
         report.put("deadLetterDir", deadLetters.directory().toAbsolutePath().toString());
         report.put("paused", gate.isPaused());
         report.put("pauseReason", gate.pauseReason().orElse(null));
+        List<Map<String, Object>> pausedMailboxes = new ArrayList<>();
+        for (MailboxPauses.Pause pause : pauses.paused()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("mailbox", pause.mailbox());
+            entry.put("since", pause.since().toString());
+            entry.put("reason", pause.cause());
+            pausedMailboxes.add(entry);
+        }
+        report.put("pausedMailboxes", pausedMailboxes);
         List<Map<String, Object>> cached = new ArrayList<>();
         for (TokenService.CachedToken token : tokens.cachedTokens()) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -99,7 +113,7 @@ public final class StatusReport implements Processor {
 
     /** Per sender mailbox: the day's use against its limits, what waits for the limit, and the paced backlog. */
     private List<Map<String, Object>> mailboxes() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         quota.usages().forEach(usage -> names.add(usage.mailbox()));
         if (slots != null) {
             names.addAll(slots.mailboxes());

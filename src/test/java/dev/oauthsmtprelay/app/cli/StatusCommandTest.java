@@ -115,13 +115,26 @@ class StatusCommandTest {
     @Test
     void should_show_why_delivery_is_paused_and_exit_with_2() {
         startRelay();
+        hub.setSmtpAuthDisabledForTenant(true);
+        relay.drop("waiting.eml", eml("waiting"));
+
+        await(WAIT, () -> status("--config", dir.resolve("relay.properties").toString()) == 2,
+                () -> "status exiting with 2 (paused); output: " + out);
+        assertThat(out.toString()).contains("delivery: PAUSED: ").contains("5.7.139").contains("Set-TransportConfig")
+                .contains("queue relay.outbound: 1 message(s)");
+    }
+
+    @Test
+    void should_name_a_paused_sender_mailbox_with_its_cause_and_exit_with_2() {
+        startRelay();
         hub.setRejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365);
         hub.setTokenValidator((mailbox, token) -> false);
         relay.drop("waiting.eml", eml("waiting"));
 
         await(WAIT, () -> status("--config", dir.resolve("relay.properties").toString()) == 2,
-                () -> "status exiting with 2 (paused); output: " + out);
-        assertThat(out.toString()).contains("delivery: PAUSED: ").contains("5.7.3").contains("New-ServicePrincipal")
+                () -> "status exiting with 2 (a mailbox paused); output: " + out);
+        assertThat(out.toString()).contains("delivery: running, PAUSED for 1 sender mailbox(es)")
+                .containsPattern("\\n  billing@example\\.com since 20\\d\\d-.*5\\.7\\.3.*New-ServicePrincipal")
                 .contains("queue relay.outbound: 1 message(s)");
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.delivery.DeliveryGate;
+import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.fixtures.TestCredentials;
@@ -159,22 +160,28 @@ class GraphDeliveryTest {
     }
 
     @Test
-    void an_access_policy_that_leaves_the_mailbox_out_pauses_delivery_until_it_is_fixed() throws Exception {
+    void an_access_policy_that_leaves_the_mailbox_out_pauses_that_mailbox_until_it_is_fixed() throws Exception {
         graph().denyMailbox(SENDER);
         RelayHarness relay = relay(Map.of());
         relay.drop("a.eml", eml("To: customer@example.net\r\n", "One", "1"));
         relay.drop("b.eml", eml("To: customer@example.net\r\n", "Two", "2"));
-        DeliveryGate gate = relay.context().getRegistry().lookupByNameAndType("relayDeliveryGate", DeliveryGate.class);
+        MailboxPauses pauses = relay.context().getRegistry().lookupByNameAndType(MailboxPauses.BEAN,
+                MailboxPauses.class);
 
-        await(WAIT, gate::isPaused, () -> "delivery pauses");
-        assertThat(gate.pauseReason().orElseThrow()).contains("ErrorAccessDenied", "Test-ApplicationAccessPolicy",
-                SENDER).doesNotContain(tokens.clientSecret());
+        await(WAIT, () -> !pauses.isEmpty(), () -> "the mailbox pauses");
+        assertThat(pauses.paused()).singleElement().satisfies(pause -> {
+            assertThat(pause.mailbox()).isEqualTo(SENDER);
+            assertThat(pause.cause()).contains("ErrorAccessDenied", "Test-ApplicationAccessPolicy", SENDER)
+                    .doesNotContain(tokens.clientSecret());
+        });
+        DeliveryGate gate = relay.context().getRegistry().lookupByNameAndType("relayDeliveryGate", DeliveryGate.class);
+        assertThat(gate.isPaused()).as("the application's other mailboxes may still send").isFalse();
         await(WAIT, () -> relay.queueDepth() == 2, () -> "both messages stay queued");
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
 
         graph.allowMailbox(SENDER);
         assertThat(awaitSent(2)).hasSize(2);
-        await(WAIT, () -> !gate.isPaused(), () -> "delivery resumes");
+        await(WAIT, pauses::isEmpty, () -> "the mailbox resumes");
     }
 
     @Test

@@ -62,8 +62,7 @@ class ExternalBrokerHealthTest {
         external = EmbeddedBroker.start(BrokerSettings.defaults(dir.resolve("broker-host"))
                 .withListenUrl("tcp://127.0.0.1:" + brokerPort));
         tokenServer = new TokenServer();
-        hub = XOAuth2SmtpHub.builder().rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
-                .tokenValidator((mailbox, token) -> false).start();
+        hub = XOAuth2SmtpHub.builder().start().setSmtpAuthDisabledForTenant(true);
         Path credentials = TestCredentials.microsoftFile(dir, tokenServer);
         int port = FreePort.find();
         relay = new RelayHarness(dir, credentials, hub, Map.of("relay.health.port", port,

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.oauthsmtprelay.config.RelayVersion;
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.HttpGet;
-import dev.oauthsmtprelay.fixtures.IssuedTokens;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -77,8 +76,7 @@ class HealthEndpointTest {
     void should_turn_not_ready_with_the_reason_while_delivery_is_paused_and_ready_again_after_the_fix()
             throws Exception {
         startRelay(Map.of());
-        hub.setRejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365);
-        hub.setTokenValidator((mailbox, token) -> false);
+        hub.setSmtpAuthDisabledForTenant(true);
 
         relay.drop("m.eml", eml("paused"));
 
@@ -88,14 +86,14 @@ class HealthEndpointTest {
         JsonNode delivery = ready.get("checks").findParents("id").stream()
                 .filter(c -> c.get("id").asText().equals("delivery")).findFirst().orElseThrow();
         assertThat(delivery.get("state").asText()).isEqualTo("DOWN");
-        assertThat(delivery.get("message").asText()).contains("paused").contains("5.7.3");
+        assertThat(delivery.get("message").asText()).contains("paused").contains("5.7.139", "for the Tenant");
         assertThat(HttpGet.get(port, "/health/live").statusCode()).as("a paused relay is still alive").isEqualTo(200);
         JsonNode status = json(HttpGet.get(port, "/status"));
         assertThat(status.get("paused").asBoolean()).isTrue();
-        assertThat(status.get("pauseReason").asText()).contains("5.7.3");
+        assertThat(status.get("pauseReason").asText()).contains("5.7.139");
         assertThat(status.get("queueDepth").asLong()).isEqualTo(1);
 
-        hub.setTokenValidator(IssuedTokens.applicationTokens(bed.tokens(), "tenant"));
+        hub.setSmtpAuthDisabledForTenant(false);
 
         await(WAIT, () -> HttpGet.get(port, "/health/ready").statusCode() == 200, () -> "/health/ready back to 200");
         hub.awaitMessages(1, WAIT);
