@@ -17,6 +17,7 @@ import dev.oauthsmtprelay.delivery.DeliveryGate;
 import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
+import dev.oauthsmtprelay.intake.spool.SpoolFileReads;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
@@ -28,6 +29,7 @@ import dev.oauthsmtprelay.ops.health.DeliveryHealthCheck;
 import dev.oauthsmtprelay.ops.health.HealthResponse;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.health.RelayLivenessCheck;
+import dev.oauthsmtprelay.ops.health.SpoolIntakeHealthCheck;
 import dev.oauthsmtprelay.ops.metrics.MetricsResponse;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.ops.queue.ConsoleToken;
@@ -62,6 +64,9 @@ final class OperationsSetup {
         RelayHealthChecks.register(context, new BrokerHealthCheck(broker),
                 new CredentialsHealthCheck(environment.credentials().credentials(), settings.credentialsEnabled()),
                 new DeliveryHealthCheck(gate, pauses), new RelayLivenessCheck());
+        SpoolFileReads spoolReads = context.getRegistry().lookupByNameAndType(SpoolFileReads.BEAN,
+                SpoolFileReads.class);
+        RelayHealthChecks.register(context, new SpoolIntakeHealthCheck(spoolReads));
 
         CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.credentials().credentials(), clock);
         context.getRegistry().bind(CredentialExpiryWatch.BEAN, expiry);
@@ -77,6 +82,8 @@ final class OperationsSetup {
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
         metrics.gauge("relay.mailboxes.paused", "Sender mailboxes whose delivery is paused on their own",
                 () -> pauses.paused().size());
+        metrics.gauge("relay.spool.stalled.reads", "Spool files whose read has not returned within "
+                + "relay.spool.read-timeout", () -> spoolReads.stalled().size());
         context.addService(metrics.jvmAndProcess(), true, true);
 
         int port = settings.get(RelayKeys.HEALTH_PORT);

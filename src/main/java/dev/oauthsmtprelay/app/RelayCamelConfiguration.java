@@ -45,6 +45,7 @@ import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.intake.spool.BytesInFlight;
 import dev.oauthsmtprelay.intake.spool.SpoolFileIntake;
+import dev.oauthsmtprelay.intake.spool.SpoolFileReads;
 import dev.oauthsmtprelay.intake.spool.SpoolIntakeProblems;
 import dev.oauthsmtprelay.intake.spool.SpoolRejection;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
@@ -118,9 +119,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         long streamThreshold = settings.get(RelayKeys.DELIVERY_STREAM_THRESHOLD);
         beans.bind(SpoolIntakeProblems.BEAN, new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
                 settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock));
+        SpoolFileReads spoolReads = new SpoolFileReads(settings.get(RelayKeys.SPOOL_READ_TIMEOUT), clock);
+        beans.bind(SpoolFileReads.BEAN, spoolReads);
         beans.bind("relaySpoolIntake", new SpoolFileIntake(parser, clock, new BytesInFlight(
                 settings.optional(RelayKeys.SPOOL_MAX_BYTES_IN_FLIGHT).orElseGet(BytesInFlight::defaultLimit)),
-                streamThreshold, settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).orElse(null)));
+                streamThreshold, settings.optional(RelayKeys.SPOOL_RECEIPTS_DIR).orElse(null), spoolReads));
         beans.bind("relaySpoolRejection", new SpoolRejection(clock));
 
         // Intake from JMS queues, when configured.

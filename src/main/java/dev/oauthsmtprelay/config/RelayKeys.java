@@ -86,6 +86,8 @@ public final class RelayKeys {
     public static final Key<Duration> SPOOL_WARNING_INTERVAL = key("relay.spool.warning-interval", Stage.SPOOL,
             DURATION, "5m",
             "While spool files wait for a lasting reason (disk full, broker stopped), remind this often.");
+    public static final Key<Duration> SPOOL_READ_TIMEOUT = key("relay.spool.read-timeout", Stage.SPOOL, DURATION,
+            "30s", "A spool file whose read takes longer is left in the spool; the intake goes on with the others.");
 
     // Message checks
     public static final Key<Long> INTAKE_MAX_SIZE = key("relay.intake.max-size", Stage.MESSAGES, wholeNumber(1),

@@ -42,33 +42,36 @@ public final class SpoolFileIntake implements Processor {
     private final BytesInFlight bytesInFlight;
     private final long streamThreshold;
     private final Path receiptsDir;
-
-    public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold) {
-        this(parser, clock, bytesInFlight, streamThreshold, null);
-    }
+    private final SpoolFileReads reads;
 
     /**
      * @param bytesInFlight   how many bytes of spool files may be in memory at once, over all intake threads
      * @param streamThreshold MIME files of at least this many bytes are queued from the file as a stream
      *                        (relay.delivery.stream-threshold); 0 or less: every file is read into memory
      * @param receiptsDir     relay.spool.receipts-dir: where each file's delivery receipt goes, or null for none
+     * @param reads           reads the files with relay.spool.read-timeout
      */
     public SpoolFileIntake(MessageParser parser, Clock clock, BytesInFlight bytesInFlight, long streamThreshold,
-                           Path receiptsDir) {
+                           Path receiptsDir, SpoolFileReads reads) {
         this.parser = parser;
         this.clock = clock;
         this.bytesInFlight = bytesInFlight;
         this.streamThreshold = streamThreshold;
         this.receiptsDir = receiptsDir;
+        this.reads = reads;
     }
 
     @Override
     public void process(Exchange exchange) throws InvalidMessageException, InterruptedException, IOException {
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         GenericFile<?> file = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
-        refuseSymbolicLink(file, name);
+        if (file == null) {
+            throw new InvalidMessageException("not a spool file");
+        }
+        Path path = Path.of(file.getAbsoluteFilePath());
+        SpoolEntries.refuseWhatIsNotARegularFile(path, name);
         Long size = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
-        boolean streamed = file != null && size != null && streamThreshold > 0 && size >= streamThreshold
+        boolean streamed = size != null && streamThreshold > 0 && size >= streamThreshold
                 && MessageParser.isMime(name);
         if (size != null) {
             parser.requireWithinSizeLimit(size);
@@ -82,9 +85,9 @@ public final class SpoolFileIntake implements Processor {
             });
         }
         if (streamed) {
-            queueFromFile(exchange, Path.of(file.getAbsoluteFilePath()), name);
+            queueFromFile(exchange, path, name);
         } else {
-            queueFromMemory(exchange, name);
+            queueFromMemory(exchange, path, name);
         }
         if (receiptsDir != null) {
             exchange.getIn().setHeader(QueuedMessage.RECEIPT_TO, "file:" + receiptsDir.toAbsolutePath());
@@ -92,9 +95,12 @@ public final class SpoolFileIntake implements Processor {
         }
     }
 
-    private void queueFromMemory(Exchange exchange, String name) throws InvalidMessageException {
-        byte[] content = exchange.getIn().getBody(byte[].class);
-        if (content == null) {
+    private void queueFromMemory(Exchange exchange, Path file, String name)
+            throws InvalidMessageException, IOException {
+        byte[] content;
+        try {
+            content = reads.readAll(file, name);
+        } catch (AccessDeniedException e) {
             throw unreadable();
         }
         RelayMessage message = parser.parse(name, content);
@@ -104,7 +110,7 @@ public final class SpoolFileIntake implements Processor {
     private void queueFromFile(Exchange exchange, Path file, String name) throws InvalidMessageException, IOException {
         FileBackedMessage message;
         try {
-            message = parser.parseMimeFile(file);
+            message = reads.withDeadline(file, name, () -> parser.parseMimeFile(file));
         } catch (AccessDeniedException e) {
             throw unreadable();
         }
@@ -130,17 +136,5 @@ public final class SpoolFileIntake implements Processor {
 
     private static InvalidMessageException unreadable() {
         return new InvalidMessageException("the file cannot be read; check its permissions");
-    }
-
-    /**
-     * A link in the spool could make the relay mail out any file it can read (/etc/shadow, the
-     * credentials file); the target is never opened, only the link is moved aside.
-     */
-    private static void refuseSymbolicLink(GenericFile<?> file, String name) throws InvalidMessageException {
-        if (file != null && Files.isSymbolicLink(Path.of(file.getAbsoluteFilePath()))) {
-            throw new InvalidMessageException("symbolic link refused: \"" + name + "\" is a link, and the relay reads "
-                    + "only regular files from the spool so that a link cannot make it send a file from elsewhere; "
-                    + "write the message itself into the spool directory");
-        }
     }
 }

@@ -91,7 +91,9 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
     public void queueFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String file = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        if (brokerDisk.full()) {
+        if (cause instanceof SpoolFileReads.NotReadyException) {
+            LOG.debug("{}", cause.getMessage()); // a stall is told once by SpoolFileReads; a changing file is normal
+        } else if (brokerDisk.full()) {
             reportDataDirectoryFull(file);
         } else if (brokerDisk.stopped()) {
             reportBrokerStopped(file);

@@ -65,11 +65,11 @@ class HealthEndpointTest {
         assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
         assertThat(json(ready).get("status").asText()).isEqualTo("UP");
         assertThat(json(ready).get("checks").findValuesAsText("id")).containsExactlyInAnyOrder("broker",
-                "credentials", "delivery");
+                "credentials", "delivery", "spool-intake");
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(json(live).get("checks").findValuesAsText("id")).containsExactly("alive");
         assertThat(all.statusCode()).isEqualTo(200);
-        assertThat(json(all).get("checks").findValuesAsText("id")).hasSize(4);
+        assertThat(json(all).get("checks").findValuesAsText("id")).hasSize(5);
     }
 
     @Test
