@@ -11,6 +11,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerCon
 import dev.oauthsmtprelay.config.ConfigurationException;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.Account;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
 import dev.oauthsmtprelay.deadletter.dsn.DeliveryStatusNotifier;
 import dev.oauthsmtprelay.delivery.DeliveryGate;
@@ -68,13 +69,13 @@ final class OperationsSetup {
                 SpoolFileReads.class);
         RelayHealthChecks.register(context, new SpoolIntakeHealthCheck(spoolReads));
 
-        CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.credentials().credentials(), clock);
+        CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.accounts().all().stream()
+                .map(Account::credentials).toList(), clock);
         context.getRegistry().bind(CredentialExpiryWatch.BEAN, expiry);
         expiry.warnIfDue();
         metrics.gauge("relay.credentials.expiry.seconds", "Seconds until the Microsoft app's secret or certificate "
                 + "expires (negative once passed; NaN when no date is known)", expiry::secondsLeft);
         QueueStatistics queue = new QueueStatistics(broker);
-        environment.tokenService().observeRequests(metrics::tokenRequested);
         metrics.gauge("relay.queue.depth", "Messages in the delivery queue", () -> orNaN(queue.depth()));
         metrics.gauge("relay.queue.in.retry", "Messages waiting for their redelivery delay",
                 () -> orNaN(queue.inRetry()));
@@ -82,6 +83,8 @@ final class OperationsSetup {
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
         metrics.gauge("relay.mailboxes.paused", "Sender mailboxes whose delivery is paused on their own",
                 () -> pauses.paused().size());
+        metrics.gauge("relay.accounts.paused", "Accounts (credentials files) whose delivery is paused while the "
+                + "others deliver", () -> pauses.pausedAccounts().size());
         metrics.gauge("relay.spool.stalled.reads", "Spool files whose read has not returned within "
                 + "relay.spool.read-timeout", () -> spoolReads.stalled().size());
         context.addService(metrics.jvmAndProcess(), true, true);

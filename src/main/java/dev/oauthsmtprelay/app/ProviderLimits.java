@@ -15,7 +15,6 @@ import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
-import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 
 /** The per-mailbox limits whose defaults come from the provider of the credentials: pacing and recipients. */
 final class ProviderLimits {
@@ -32,27 +31,30 @@ final class ProviderLimits {
     private ProviderLimits() {
     }
 
-    /** {@code relay.delivery.recipients-per-transaction}, with the provider's limit when unset. */
-    static int recipientsPerTransaction(RelaySettings settings, RelayEnvironment environment) {
+    /** {@code relay.delivery.recipients-per-transaction}, with the account's provider's limit when unset. */
+    static int recipientsPerTransaction(RelaySettings settings, Provider provider) {
         return settings.optional(RelayKeys.DELIVERY_RECIPIENTS_PER_TRANSACTION).orElseGet(() ->
-                environment.credentials().credentials().provider() == Provider.MICROSOFT ? MICROSOFT_RECIPIENTS
-                        : GOOGLE_RECIPIENTS);
+                provider == Provider.MICROSOFT ? MICROSOFT_RECIPIENTS : GOOGLE_RECIPIENTS);
     }
 
-    /** {@code relay.quota.*}, with the provider's limits when unset; counted in {@code <data>/quota}. */
+    /**
+     * {@code relay.quota.*}, with the provider's limits when unset; counted in {@code <data>/quota}. With accounts of
+     * both providers, Gmail's daily limit applies to every mailbox: the count is one for the whole relay.
+     */
     static DailyQuota quota(RelaySettings settings, RelayEnvironment environment, Clock clock) {
-        Provider provider = environment.credentials().credentials().provider();
         int messages = settings.optional(RelayKeys.QUOTA_MESSAGES_PER_DAY)
-                .orElse(provider == Provider.GOOGLE ? GOOGLE_MESSAGES_PER_DAY : 0);
+                .orElse(uses(environment, Provider.GOOGLE) ? GOOGLE_MESSAGES_PER_DAY : 0);
         return new DailyQuota(messages, settings.get(RelayKeys.QUOTA_RECIPIENTS_PER_DAY),
                 settings.dataDir().resolve("quota"), clock);
     }
 
-    /** {@code relay.pacing.messages-per-minute}, with the provider's limit when unset; null without pacing. */
+    /**
+     * {@code relay.pacing.messages-per-minute}, with the provider's limit when unset; null without pacing. With
+     * accounts of both providers, Exchange's rate applies to every mailbox.
+     */
     static SendingSlots slots(RelaySettings settings, RelayEnvironment environment, Clock clock) {
-        Provider provider = environment.credentials().credentials().provider();
         int perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE)
-                .orElse(provider == Provider.MICROSOFT ? MICROSOFT_PER_MINUTE : 0);
+                .orElse(uses(environment, Provider.MICROSOFT) ? MICROSOFT_PER_MINUTE : 0);
         if (perMinute == 0) {
             return null;
         }
@@ -61,12 +63,16 @@ final class ProviderLimits {
         return new SendingSlots(perMinute, Duration.ofMinutes(1), clock);
     }
 
+    private static boolean uses(RelayEnvironment environment, Provider provider) {
+        return environment.accounts().all().stream().anyMatch(a -> a.credentials().provider() == provider);
+    }
+
     /**
      * The step before delivery that holds back what a mailbox pause, the per-minute pacing, the daily quota or the
      * provider's Retry-After ({@code backoff}, null when the transport has none) does not allow yet.
      */
-    static Processor pacing(RelaySettings settings, SendingSlots slots, DailyQuota quota, ProviderBackoff backoff,
-                            MailboxPauses pauses, Clock clock) {
-        return new MailboxPacing(SenderResolver.from(settings), slots, quota, backoff, pauses, clock);
+    static Processor pacing(RelayEnvironment environment, SendingSlots slots, DailyQuota quota,
+                            ProviderBackoff backoff, MailboxPauses pauses, Clock clock) {
+        return new MailboxPacing(environment.senders(), slots, quota, backoff, pauses, clock);
     }
 }

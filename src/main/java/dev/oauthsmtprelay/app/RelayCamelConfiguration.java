@@ -1,12 +1,12 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -16,6 +16,7 @@ import dev.oauthsmtprelay.config.EffectiveConfiguration;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.config.RelayVersion;
+import dev.oauthsmtprelay.credentials.Account;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.deadletter.DeadLetterStore;
@@ -26,6 +27,7 @@ import dev.oauthsmtprelay.delivery.DeliveryOutcome;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
 import dev.oauthsmtprelay.delivery.PartialRequeue;
 import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.delivery.SendingAccounts;
 import dev.oauthsmtprelay.delivery.graph.GraphClient;
 import dev.oauthsmtprelay.delivery.graph.GraphSender;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
@@ -33,13 +35,7 @@ import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.receipt.DeliveryReceipts;
-import dev.oauthsmtprelay.delivery.sender.SenderResolver;
-import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
-import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
-import dev.oauthsmtprelay.delivery.smtp.SmtpPoolSettings;
-import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
 import dev.oauthsmtprelay.delivery.smtp.XOAuth2MailSender;
-import dev.oauthsmtprelay.delivery.transport.DeliveryProbe;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
@@ -93,9 +89,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         RelayEnvironment environment = RelayEnvironment.from(context, clock);
         RelaySettings settings = environment.settings();
-        for (Finding warning : environment.credentials().warnings()) {
-            LOG.warn("Credentials {}: {}{}", environment.credentials().credentials().source(),
-                    warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
+        for (Account account : environment.accounts().all()) {
+            for (Finding warning : account.check().warnings()) {
+                LOG.warn("Credentials {}: {}{}", account.source(),
+                        warning.field() == null ? "" : "\"" + warning.field() + "\" ", warning.message());
+            }
         }
         LOG.info(EffectiveConfiguration.describe(settings));
         Registry beans = context.getRegistry();
@@ -130,27 +128,25 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         DeadLetterStore deadLetterStore = DeadLetterStore.inDataDir(settings.dataDir());
         Optional<JmsIntakeSetup> jmsIntake = JmsIntakeSetup.install(context, settings, parser, deadLetterStore, clock);
 
-        // Delivery.
-        SmtpSettings smtp = SmtpSettings.from(settings, environment.smtpHost());
-        SmtpConnectionPool pool = new SmtpConnectionPool(SmtpPoolSettings.from(settings), clock);
-        context.addService(pool, true, true); // closes the hub connections when the context stops
-        SmtpClient client = new SmtpClient(smtp, environment.tokenService(), pool, clock);
-        beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(client));
-        Optional<GraphClient> graph = GraphSetup.client(environment, client.session(), clock);
-        ProviderBackoff backoff = graph.isPresent() ? new ProviderBackoff(clock) : null;
-        graph.ifPresent(g -> {
-            g.onThrottled(backoff::waitUntil);
-            GraphSetup.metrics(metrics, g);
-        });
-        beans.bind(GRAPH_SENDER_BEAN, graph.map(GraphSender::new).map(Processor.class::cast)
-                .orElseGet(GraphSender::none));
-        DeliveryProbe probe = graph.isPresent() ? graph.get()::probe : client::probe;
-        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, probe,
+        // Delivery, through each account's transport.
+        SendingAccounts accounts = SendingSetup.install(context, environment, clock);
+        beans.bind(SendingAccounts.BEAN, accounts);
+        environment.accounts().all().forEach(account -> environment.tokenService(account)
+                .observeRequests(metrics::tokenRequested));
+        beans.bind(MAIL_SENDER_BEAN, new XOAuth2MailSender(accounts.primary().smtp(), accounts::smtpFor));
+        List<GraphClient> graphClients = SendingSetup.graphClients(accounts);
+        ProviderBackoff backoff = graphClients.isEmpty() ? null : new ProviderBackoff(clock);
+        graphClients.forEach(g -> g.onThrottled(backoff::waitUntil));
+        if (!graphClients.isEmpty()) {
+            GraphSetup.metrics(metrics, graphClients);
+        }
+        beans.bind(GRAPH_SENDER_BEAN, new GraphSender(accounts::graphFor));
+        DeliveryGate gate = new DeliveryGate(context, RelayRoutes.DELIVERY, accounts,
                 settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL));
         context.addService(gate);
         beans.bind("relayDeliveryGate", gate);
-        MailboxPauses pauses = new MailboxPauses(probe, settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL),
-                settings.get(RelayKeys.DELIVERY_MAX_AGE), clock);
+        MailboxPauses pauses = new MailboxPauses(accounts, accounts::accountNameOf,
+                settings.get(RelayKeys.DELIVERY_PROBE_INTERVAL), settings.get(RelayKeys.DELIVERY_MAX_AGE), clock);
         context.addService(pauses);
         beans.bind(MailboxPauses.BEAN, pauses);
         DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
@@ -169,12 +165,10 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         if (slots != null) {
             beans.bind("relaySendingSlots", slots);
         }
-        beans.bind("relayMailboxPacing", ProviderLimits.pacing(settings, slots, quota, backoff, pauses, clock));
-        beans.bind("relayDeliveryPreparation", new DeliveryPreparation(SenderResolver.from(settings),
-                client.session(), environment.fromPolicy(),
-                new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
-                ProviderLimits.recipientsPerTransaction(settings, environment),
-                graph.isPresent() ? DeliveryPreparation.GRAPH : DeliveryPreparation.SMTP));
+        beans.bind("relayMailboxPacing", ProviderLimits.pacing(environment, slots, quota, backoff, pauses, clock));
+        beans.bind("relayDeliveryPreparation", new DeliveryPreparation(environment.senders(),
+                environment.fromPolicy(), new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
+                accounts));
         beans.bind(DeliveryReceipts.BEAN, new DeliveryReceipts(context.createProducerTemplate(),
                 "relayjms:queue:" + brokerSettings.receiptsQueue() + "?connectionFactory=#"
                         + PRODUCER_CONNECTION_FACTORY_BEAN, clock));
@@ -187,7 +181,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(DeliveryHistory.BEAN, history);
 
         // Intake over SMTP, when configured.
-        SmtpListener smtpListener = SmtpListenerSetup.install(context, settings, parser, clock).orElse(null);
+        SmtpListener smtpListener = SmtpListenerSetup.install(context, settings,
+                environment.accounts().domains(), parser, clock).orElse(null);
 
         // Dead letters, and what operators use.
         beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));
@@ -201,9 +196,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }
-        LOG.info("oauth-smtp-relay {}: Relaying {} for {} to {}; tokens from {}; queue {}", RelayVersion.get(),
-                settings.spoolDir().toAbsolutePath(),
-                settings.aliasDomain(), graph.map(g -> g.settings().describe()).orElse(smtp.describe()),
-                environment.tokenService().client().describe(), broker);
+        LOG.info("oauth-smtp-relay {}: Relaying {} for {} to {}; queue {}", RelayVersion.get(),
+                settings.spoolDir().toAbsolutePath(), String.join(", ", environment.accounts().domains()),
+                SendingSetup.describe(accounts, environment), broker);
     }
 }

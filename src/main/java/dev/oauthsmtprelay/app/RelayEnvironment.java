@@ -1,34 +1,41 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.Account;
+import dev.oauthsmtprelay.credentials.Accounts;
+import dev.oauthsmtprelay.credentials.AccountsReader;
 import dev.oauthsmtprelay.credentials.CredentialsCheck;
 import dev.oauthsmtprelay.credentials.CredentialsFileReader;
 import dev.oauthsmtprelay.delivery.sender.FromPolicy;
+import dev.oauthsmtprelay.delivery.sender.SenderResolver;
+import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
 import dev.oauthsmtprelay.oauth.TokenService;
 import dev.oauthsmtprelay.oauth.TokenServiceFactory;
 
 /**
  * The relay's configured parts, built from the {@code relay.*} properties of a Camel context:
- * settings, the validated credentials and the token service. Used by the runnable jar and by
+ * settings, the accounts (one per credentials file) and their token services. Used by the runnable jar and by
  * applications that embed the relay.
  */
 public final class RelayEnvironment {
 
     private final RelaySettings settings;
-    private final CredentialsCheck credentials;
-    private final TokenService tokenService;
+    private final Accounts accounts;
+    private final Map<String, TokenService> tokenServices;
 
-    private RelayEnvironment(RelaySettings settings, CredentialsCheck credentials, TokenService tokenService) {
+    private RelayEnvironment(RelaySettings settings, Accounts accounts, Map<String, TokenService> tokenServices) {
         this.settings = settings;
-        this.credentials = credentials;
-        this.tokenService = tokenService;
+        this.accounts = accounts;
+        this.tokenServices = tokenServices;
     }
 
     /**
@@ -39,34 +46,53 @@ public final class RelayEnvironment {
         RelaySettings settings = RelaySettings.of(context);
         LoggingSetup.apply(settings.optional(RelayKeys.LOG_LEVEL).orElse(null),
                 settings.optional(RelayKeys.LOG_FILE).orElse(null), settings.get(RelayKeys.LOG_FORMAT));
-        CredentialsCheck credentials = new CredentialsFileReader(
-                settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS))
-                .read(settings.credentialsFile(), settings.aliasDomain());
-        TokenService tokens = TokenServiceFactory.create(settings, credentials.credentials(), clock);
-        return new RelayEnvironment(settings, credentials, tokens);
+        Accounts accounts = new AccountsReader(new CredentialsFileReader(
+                settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS)))
+                .read(settings.credentialsFiles(), settings.aliasDomain());
+        Map<String, TokenService> tokens = new LinkedHashMap<>();
+        String reloadAlias = accounts.several() ? null : settings.aliasDomain();
+        for (Account account : accounts.all()) {
+            tokens.put(account.name(), TokenServiceFactory.create(settings, account.credentials(), reloadAlias, clock));
+        }
+        return new RelayEnvironment(settings, accounts, Map.copyOf(tokens));
     }
 
     public RelaySettings settings() {
         return settings;
     }
 
+    /** Every credentials file as an account; the primary one serves relay.alias-domain. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The primary account's credentials. */
     public CredentialsCheck credentials() {
-        return credentials;
+        return accounts.primary().check();
     }
 
-    /** relay.rewrite-from, with the domains the relay serves: the alias domain and the credentials' domain. */
+    /** relay.rewrite-from, with the domains the relay serves: every account's domains. */
     public FromPolicy fromPolicy() {
-        return FromPolicy.of(settings.get(RelayKeys.REWRITE_FROM), settings.aliasDomain(),
-                credentials.credentials().domain());
+        return FromPolicy.of(settings.get(RelayKeys.REWRITE_FROM), accounts.domains().toArray(String[]::new));
     }
 
+    /** Which mailbox sends a message (relay.users, the served domains, relay.default-sender). */
+    public SenderResolver senders() {
+        return SenderResolver.from(settings, accounts.domains());
+    }
+
+    /** The primary account's token service. */
     public TokenService tokenService() {
-        return tokenService;
+        return tokenService(accounts.primary());
     }
 
-    public String smtpHost() {
-        return settings.optional(RelayKeys.SMTP_HOST)
-                .orElse(credentials.credentials().provider().defaultSmtpHost());
+    public TokenService tokenService(Account account) {
+        return tokenServices.get(account.name());
+    }
+
+    /** The account's hub: its file's smtp_* fields, else relay.smtp.*, else the provider's. */
+    public SmtpSettings smtpSettings(Account account) {
+        return SmtpSettings.forAccount(settings, account.credentials().provider().defaultSmtpHost(), account.hub());
     }
 
     public Optional<String> defaultSender() {

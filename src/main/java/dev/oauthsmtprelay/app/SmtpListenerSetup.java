@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
@@ -41,9 +42,10 @@ final class SmtpListenerSetup {
     private SmtpListenerSetup() {
     }
 
-    static Optional<SmtpListener> install(CamelContext context, RelaySettings relaySettings, MessageParser parser,
-                                          Clock clock) throws Exception {
-        ListenerSettings settings = ListenerSettings.from(relaySettings);
+    /** @param servedDomains the accounts' domains, whose senders the listener takes by default */
+    static Optional<SmtpListener> install(CamelContext context, RelaySettings relaySettings, List<String> servedDomains,
+                                          MessageParser parser, Clock clock) throws Exception {
+        ListenerSettings settings = ListenerSettings.from(relaySettings, servedDomains);
         if (!settings.enabled()) {
             return Optional.empty();
         }

@@ -45,15 +45,15 @@ public final class RelayKeys {
             "text = one readable line per event; json = one JSON object per line (Logback's JsonEncoder), console and file.");
 
     // Credentials and tokens
-    public static final Key<Path> CREDENTIALS = key("relay.credentials", Stage.CREDENTIALS, PATH, null,
-            "Credentials file (Google service-account key or microsoft_app JSON); required; keep it chmod 600.");
+    public static final Key<String> CREDENTIALS = key("relay.credentials", Stage.CREDENTIALS, STRING, null,
+            "Credentials file, comma-separated files, or a directory of *.json: one account each; required; chmod 600.");
     public static final Key<Boolean> CREDENTIALS_ENABLED = key("relay.credentials.enabled", Stage.CREDENTIALS, BOOL,
             "true", "false = no tokens are requested: delivery waits and messages stay queued.");
     public static final Key<Boolean> CREDENTIALS_STRICT_PERMISSIONS = key("relay.credentials.strict-permissions",
             Stage.CREDENTIALS, BOOL, "false",
             "true = refuse a credentials file that group or others may read, instead of warning.");
     public static final Key<String> ALIAS_DOMAIN = key("relay.alias-domain", Stage.CREDENTIALS, STRING, null,
-            "The mail domain the relay sends for; required, must equal the credentials file's \"domain\".");
+            "The mail domain the relay sends for by default; required, one credentials file's \"domain\" or \"domains\".");
     public static final Key<Duration> TOKEN_REFRESH_AHEAD = key("relay.token.refresh-ahead", Stage.CREDENTIALS,
             DURATION, "5m", "A cached token is refreshed when it expires within this time.");
     public static final Key<Duration> TOKEN_BACKOFF_INITIAL = key("relay.token.backoff.initial", Stage.CREDENTIALS,
@@ -130,7 +130,7 @@ public final class RelayKeys {
             Stage.LISTENER, STRING, "127.0.0.0/8,::1/128",
             "Comma-separated CIDR blocks of the clients that may connect; others get 554 naming this key.");
     public static final Key<String> LISTENER_ALLOWED_SENDERS = key("relay.listener.allowed-senders", Stage.LISTENER,
-            STRING, null, "Patterns for MAIL FROM and From (*@example.com, qsysopr@*); unset = alias domain + relay.users.");
+            STRING, null, "Patterns for MAIL FROM and From (*@example.com, qsysopr@*); unset = the accounts' domains + relay.users.");
     public static final Key<Integer> LISTENER_MAX_MESSAGE_SIZE = key("relay.listener.max-message-size",
             Stage.LISTENER, integer(1, Integer.MAX_VALUE - 1), null,
             "Largest message in bytes, advertised as SIZE (552 above it); unset = relay.intake.max-size.");

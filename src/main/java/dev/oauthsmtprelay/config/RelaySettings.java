@@ -1,10 +1,15 @@
 package dev.oauthsmtprelay.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
@@ -88,8 +93,44 @@ public final class RelaySettings {
         return get(RelayKeys.CREDENTIALS_ENABLED);
     }
 
-    public Path credentialsFile() {
-        return get(RelayKeys.CREDENTIALS);
+    /**
+     * {@code relay.credentials}: its files in the order given; a directory stands for its {@code *.json} files,
+     * sorted by name.
+     *
+     * @throws ConfigurationException when the key is not set, or names an empty directory
+     */
+    public List<Path> credentialsFiles() {
+        List<Path> files = new ArrayList<>();
+        for (String part : get(RelayKeys.CREDENTIALS).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path path = Path.of(part.trim());
+            if (Files.isDirectory(path)) {
+                List<Path> inDirectory = jsonFilesIn(path);
+                if (inDirectory.isEmpty()) {
+                    throw new ConfigurationException(RelayKeys.CREDENTIALS + " names the directory " + path
+                            + ", which holds no *.json file. Put the credentials files there, or name the file.");
+                }
+                files.addAll(inDirectory);
+            } else {
+                files.add(path);
+            }
+        }
+        if (files.isEmpty()) {
+            throw RelayKeys.CREDENTIALS.notSet();
+        }
+        return List.copyOf(files);
+    }
+
+    private static List<Path> jsonFilesIn(Path directory) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(p -> p.getFileName().toString().endsWith(".json") && !Files.isDirectory(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new ConfigurationException(RelayKeys.CREDENTIALS + " names the directory " + directory
+                    + ", which cannot be read (" + e.getClass().getSimpleName() + "). Let the relay's user read it.");
+        }
     }
 
     /** {@code relay.alias-domain} in lower case. */

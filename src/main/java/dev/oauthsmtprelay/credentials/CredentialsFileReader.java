@@ -45,6 +45,16 @@ public final class CredentialsFileReader {
     }
 
     public CredentialsCheck read(Path file, String aliasDomain) {
+        return readAccount(file, aliasDomain).check();
+    }
+
+    /**
+     * The file as an account: its credentials, the domains it serves and the hub it names.
+     *
+     * @param aliasDomain relay.alias-domain, which must be the file's {@code domain} or one of its {@code domains};
+     *                    null when several files are read, where {@link Accounts} checks it instead
+     */
+    public Account readAccount(Path file, String aliasDomain) {
         JsonNode root = parse(file);
         List<Finding> findings = new ArrayList<>();
         ProviderCredentials credentials = switch (text(root, "type")) {
@@ -61,13 +71,18 @@ public final class CredentialsFileReader {
                 yield null;
             }
         };
-        checkDomain(root, aliasDomain, findings);
+        List<String> aliasDomains = AccountFields.aliasDomains(root, findings);
+        AccountHub hub = AccountFields.hub(root, findings);
+        checkDomain(root, aliasDomains, aliasDomain, findings);
         checkPermissions(file, findings);
         List<Finding> errors = findings.stream().filter(Finding::isError).toList();
         if (!errors.isEmpty()) {
             throw new InvalidCredentialsException(file, errors);
         }
-        return new CredentialsCheck(credentials, findings);
+        List<String> domains = new ArrayList<>();
+        domains.add(domain(root));
+        aliasDomains.stream().filter(d -> !domains.contains(d)).forEach(domains::add);
+        return new Account(Account.nameOf(file), new CredentialsCheck(credentials, findings), domains, hub);
     }
 
     private JsonNode parse(Path file) {
@@ -180,15 +195,16 @@ public final class CredentialsFileReader {
         }
     }
 
-    private void checkDomain(JsonNode root, String aliasDomain, List<Finding> findings) {
+    private void checkDomain(JsonNode root, List<String> aliasDomains, String aliasDomain, List<Finding> findings) {
         String domain = domain(root);
         if (domain.isEmpty()) {
             findings.add(Finding.error("domain", "missing or empty. Add \"domain\": \"" + orPlaceholder(aliasDomain)
                     + "\" to the file: it must equal relay.alias-domain, or mail from that domain is not relayed."));
-        } else if (aliasDomain != null && !domain.equals(aliasDomain.toLowerCase(Locale.ROOT))) {
+        } else if (aliasDomain != null && !domain.equals(aliasDomain.toLowerCase(Locale.ROOT))
+                && !aliasDomains.contains(aliasDomain.toLowerCase(Locale.ROOT))) {
             findings.add(Finding.error("domain", "is \"" + domain + "\" but relay.alias-domain is \"" + aliasDomain
-                    + "\". They must be equal, otherwise mail is not relayed with these credentials: "
-                    + "correct one of them."));
+                    + "\". They must be equal (or the alias domain listed in \"domains\"), otherwise mail is not "
+                    + "relayed with these credentials: correct one of them."));
         }
     }
 

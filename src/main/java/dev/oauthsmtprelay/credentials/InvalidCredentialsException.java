@@ -8,10 +8,17 @@ import java.util.stream.Collectors;
 public class InvalidCredentialsException extends RuntimeException {
 
     private final transient List<Finding> findings;
+    private final transient Path file;
 
     public InvalidCredentialsException(Path file, List<Finding> findings) {
         super(describe(file, findings));
         this.findings = List.copyOf(findings);
+        this.file = file;
+    }
+
+    /** The file the findings concern. */
+    public Path file() {
+        return file;
     }
 
     public List<Finding> findings() {

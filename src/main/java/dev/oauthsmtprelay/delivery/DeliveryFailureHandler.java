@@ -21,7 +21,8 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  * transient → {@code retry}: back to the queue (the broker waits, with growing delays) until the message is
  * older than the maximum age, then a dead letter; configuration trouble → {@code pause} delivery, the message
  * stays queued; trouble with the sender mailbox alone → {@code pause-mailbox}: that mailbox's mail waits in the queue
- * (until the maximum age) and the others go on.
+ * (until the maximum age) and the others go on. With several accounts, configuration trouble of the message's account
+ * → {@code pause-account}: the mail of that account's mailboxes waits the same way, and the other accounts go on.
  */
 public final class DeliveryFailureHandler implements Processor {
 
@@ -29,6 +30,7 @@ public final class DeliveryFailureHandler implements Processor {
     public static final String RETRY = "retry";
     public static final String PAUSE = "pause";
     public static final String PAUSE_MAILBOX = "pause-mailbox";
+    public static final String PAUSE_ACCOUNT = "pause-account";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailureHandler.class);
 
@@ -49,16 +51,15 @@ public final class DeliveryFailureHandler implements Processor {
         Duration age = Duration.between(QueuedMessage.queuedAt(in), clock.instant());
         switch (failure.kind()) {
             case PERMANENT -> deadLetter(exchange, failure.getMessage(), failure.hubReply());
-            case CONFIGURATION -> exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE);
-            case MAILBOX -> {
-                if (age.compareTo(maxAge) >= 0) {
-                    deadLetter(exchange, "Gave up after " + human(age) + " (relay.delivery.max-age=" + human(maxAge)
-                            + "): delivery stayed paused for " + DeliveryAttempt.mailbox(exchange) + ": "
-                            + failure.getMessage(), failure.hubReply());
+            case CONFIGURATION -> {
+                String account = DeliveryAttempt.account(exchange);
+                if (account == null) {
+                    exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE);
                 } else {
-                    exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, PAUSE_MAILBOX);
+                    pauseOrGiveUp(exchange, failure, age, PAUSE_ACCOUNT, "account " + account);
                 }
             }
+            case MAILBOX -> pauseOrGiveUp(exchange, failure, age, PAUSE_MAILBOX, DeliveryAttempt.mailbox(exchange));
             case TRANSIENT -> {
                 int attempt = QueuedMessage.deliveryCount(in);
                 if (age.compareTo(maxAge) >= 0) {
@@ -73,6 +74,15 @@ public final class DeliveryFailureHandler implements Processor {
                     exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, RETRY);
                 }
             }
+        }
+    }
+
+    private void pauseOrGiveUp(Exchange exchange, DeliveryFailure failure, Duration age, String action, String paused) {
+        if (age.compareTo(maxAge) >= 0) {
+            deadLetter(exchange, "Gave up after " + human(age) + " (relay.delivery.max-age=" + human(maxAge)
+                    + "): delivery stayed paused for " + paused + ": " + failure.getMessage(), failure.hubReply());
+        } else {
+            exchange.setProperty(DeliveryAttempt.FAILURE_ACTION, action);
         }
     }
 

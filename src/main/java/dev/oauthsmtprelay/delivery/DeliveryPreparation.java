@@ -21,8 +21,9 @@ import dev.oauthsmtprelay.message.QueuedMessage;
 
 /**
  * Turns a queued message into an {@link OutgoingMessage}: decides the sender mailbox (relay.users,
- * alias domain, default sender) whose token authenticates the session and which is used as MAIL
- * FROM, so the hub accepts it. relay.rewrite-from decides whether the From header becomes that mailbox.
+ * served domains, default sender) whose token authenticates the session and which is used as MAIL
+ * FROM, so the hub accepts it, and the account that sends as it ({@link SendingAccounts}).
+ * relay.rewrite-from decides whether the From header becomes that mailbox.
  */
 public final class DeliveryPreparation implements Processor {
 
@@ -30,31 +31,22 @@ public final class DeliveryPreparation implements Processor {
     public static final String GRAPH = "graph";
 
     private final SenderResolver senders;
-    private final Session session;
     private final FromPolicy fromPolicy;
     private final QueuedBodyFiles bodyFiles;
-    private final int recipientsPerTransaction;
-    private final String transport;
-
-    /** @param fromPolicy relay.rewrite-from: when the From header becomes the sender mailbox */
-    public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy) {
-        this(senders, session, fromPolicy, QueuedBodyFiles.none(), 0, SMTP);
-    }
+    private final SendingAccounts accounts;
 
     /**
-     * @param bodyFiles                where large queued messages are streamed to instead of being read into memory
-     * @param recipientsPerTransaction relay.delivery.recipients-per-transaction; the rest go in a copy queued next;
-     *                                 0 = all at once
-     * @param transport                {@value #SMTP} or {@value #GRAPH}: how the account sends
+     * @param fromPolicy relay.rewrite-from: when the From header becomes the sender mailbox
+     * @param bodyFiles  where large queued messages are streamed to instead of being read into memory
+     * @param accounts   the sender mailbox's account decides the transport, the session and the recipients per
+     *                   transaction (the rest go in a copy queued next); a mailbox no account serves is a dead letter
      */
-    public DeliveryPreparation(SenderResolver senders, Session session, FromPolicy fromPolicy, QueuedBodyFiles bodyFiles,
-                               int recipientsPerTransaction, String transport) {
+    public DeliveryPreparation(SenderResolver senders, FromPolicy fromPolicy, QueuedBodyFiles bodyFiles,
+                               SendingAccounts accounts) {
         this.senders = senders;
-        this.session = session;
         this.fromPolicy = fromPolicy;
         this.bodyFiles = bodyFiles;
-        this.recipientsPerTransaction = recipientsPerTransaction;
-        this.transport = transport;
+        this.accounts = accounts;
     }
 
     @Override
@@ -65,11 +57,20 @@ public final class DeliveryPreparation implements Processor {
         List<String> recipients = QueuedMessage.recipients(in);
         SenderResolution resolution = senders.resolve(from);
         if (resolution.mailbox().isEmpty()) {
-            throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, senders.noSenderReason(from), null, null);
+            throw new DeliveryFailure(DeliveryFailure.Kind.PERMANENT, senders.noSenderReason(from)
+                    + (accounts.accounts().several() ? " The accounts: " + accounts.accounts().describe() + "." : ""),
+                    null, null);
         }
         String mailbox = resolution.mailbox().get();
         exchange.setProperty(DeliveryAttempt.MAILBOX, mailbox);
-        exchange.setProperty(DeliveryAttempt.TRANSPORT, transport);
+        SendingAccounts.Sending sending = accounts.forMailbox(mailbox).orElseThrow(() -> new DeliveryFailure(
+                DeliveryFailure.Kind.PERMANENT, accounts.noAccountReason(mailbox), null, null));
+        Session session = sending.smtp().session();
+        int recipientsPerTransaction = sending.recipientsPerTransaction();
+        if (accounts.accounts().several()) {
+            exchange.setProperty(DeliveryAttempt.ACCOUNT, sending.account().name());
+        }
+        exchange.setProperty(DeliveryAttempt.TRANSPORT, sending.transport());
         if (recipientsPerTransaction > 0 && recipients.size() > recipientsPerTransaction) {
             exchange.setProperty(DeliveryAttempt.DEFERRED,
                     List.copyOf(recipients.subList(recipientsPerTransaction, recipients.size())));

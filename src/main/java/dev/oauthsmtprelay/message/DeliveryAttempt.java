@@ -20,6 +20,8 @@ public final class DeliveryAttempt {
     public static final String MAILBOX = "relayMailbox";
     /** How the sender mailbox's account delivers: {@code smtp} or {@code graph} (the route's choice). */
     public static final String TRANSPORT = "relayTransport";
+    /** The account (credentials file name) that sends as the mailbox, when the relay has several. */
+    public static final String ACCOUNT = "relayAccount";
     public static final String STARTED = "relayDeliveryStarted";
     public static final String QUEUED_MIME = "relayQueuedMime";
     /** How many recipients the hub accepted. */
@@ -42,6 +44,11 @@ public final class DeliveryAttempt {
 
     public static String mailbox(Exchange exchange) {
         return exchange.getProperty(MAILBOX, String.class);
+    }
+
+    /** Null when the relay has one account. */
+    public static String account(Exchange exchange) {
+        return exchange.getProperty(ACCOUNT, String.class);
     }
 
     public static int accepted(Exchange exchange) {

@@ -14,10 +14,21 @@ public final class TokenServiceFactory {
     private TokenServiceFactory() {
     }
 
+    /** For the relay's only credentials file, which must keep serving relay.alias-domain. */
     public static TokenService create(RelaySettings settings, ProviderCredentials credentials, Clock clock) {
+        return create(settings, credentials, settings.aliasDomain(), clock);
+    }
+
+    /**
+     * @param aliasDomain what a changed file is checked against when it is read again: relay.alias-domain for the
+     *                    only file, null for one of several (a changed domain then takes effect at the next start)
+     */
+    public static TokenService create(RelaySettings settings, ProviderCredentials credentials, String aliasDomain,
+                                      Clock clock) {
         Duration timeout = settings.get(RelayKeys.TOKEN_TIMEOUT);
         TokenClient client = settings.credentialsEnabled()
-                ? reloading(settings, TokenClients.forCredentials(credentials, clock, timeout), clock)
+                ? reloading(settings, credentials, aliasDomain, TokenClients.forCredentials(credentials, clock, timeout),
+                clock)
                 : new DisabledTokenClient(credentials);
         TokenPolicy policy = new TokenPolicy(settings.get(RelayKeys.TOKEN_REFRESH_AHEAD),
                 TokenPolicy.defaults().minimumValidity(), settings.get(RelayKeys.TOKEN_BACKOFF_INITIAL),
@@ -26,12 +37,13 @@ public final class TokenServiceFactory {
     }
 
     /** Follows changes of the credentials file, validated the same way as at start-up. */
-    private static TokenClient reloading(RelaySettings settings, TokenClient initial, Clock clock) {
+    private static TokenClient reloading(RelaySettings settings, ProviderCredentials credentials, String aliasDomain,
+                                         TokenClient initial, Clock clock) {
         CredentialsFileReader reader = new CredentialsFileReader(
                 settings.get(RelayKeys.CREDENTIALS_STRICT_PERMISSIONS));
         Duration timeout = settings.get(RelayKeys.TOKEN_TIMEOUT);
-        return new ReloadingTokenClient(settings.credentialsFile(), initial,
-                file -> reader.read(file, settings.aliasDomain()).credentials(),
-                credentials -> TokenClients.forCredentials(credentials, clock, timeout));
+        return new ReloadingTokenClient(credentials.source(), initial,
+                file -> reader.read(file, aliasDomain).credentials(),
+                reread -> TokenClients.forCredentials(reread, clock, timeout));
     }
 }

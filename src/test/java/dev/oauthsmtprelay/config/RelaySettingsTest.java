@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -207,5 +208,30 @@ class RelaySettingsTest {
     @Test
     void should_read_list_items_trimmed_without_empty_ones() {
         assertThat(ValueType.LIST.read(",a ,, b,")).isEqualTo(List.of("a", "b"));
+    }
+
+    @Test
+    void relay_credentials_is_a_file_a_list_or_a_directory_of_json_files() throws Exception {
+        Path accounts = Files.createDirectory(dir.resolve("accounts"));
+        Files.writeString(accounts.resolve("b.json"), "{}");
+        Files.writeString(accounts.resolve("a.json"), "{}");
+        Files.writeString(accounts.resolve("README.txt"), "not an account");
+        Files.createDirectory(accounts.resolve("old.json"));
+
+        RelaySettings settings = settings(new RelayConfigFile()
+                .set("relay.credentials", "/etc/relay/one.json , " + accounts));
+
+        assertThat(settings.credentialsFiles()).containsExactly(Path.of("/etc/relay/one.json"),
+                accounts.resolve("a.json"), accounts.resolve("b.json"));
+    }
+
+    @Test
+    void an_empty_credentials_directory_is_refused_with_the_fix() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+
+        RelaySettings settings = settings(new RelayConfigFile().set("relay.credentials", empty));
+
+        assertThatThrownBy(settings::credentialsFiles).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("relay.credentials names the directory " + empty + ", which holds no *.json file");
     }
 }

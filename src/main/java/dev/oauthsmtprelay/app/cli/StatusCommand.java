@@ -47,7 +47,8 @@ class StatusCommand implements Callable<Integer> {
             RelayEndpoint endpoint = RelayEndpoint.of(config, url);
             JsonNode status = endpoint.get("/status", Map.of());
             print(endpoint.base(), status, out);
-            return status.path("paused").asBoolean() || !status.path("pausedMailboxes").isEmpty() ? 2 : 0;
+            return status.path("paused").asBoolean() || !status.path("pausedMailboxes").isEmpty()
+                    || !status.path("pausedAccounts").isEmpty() ? 2 : 0;
         } catch (RelayEndpoint.UnavailableException e) {
             err.println(e.getMessage());
             return 1;
@@ -66,14 +67,24 @@ class StatusCommand implements Callable<Integer> {
                 + (status.path("deadLetters").asInt() > 0 ? " (see 'dead-letter list')" : ""));
         if (status.path("paused").asBoolean()) {
             out.println("delivery: PAUSED: " + status.path("pauseReason").asText());
-        } else if (status.path("pausedMailboxes").isEmpty()) {
+        } else if (status.path("pausedMailboxes").isEmpty() && status.path("pausedAccounts").isEmpty()) {
             out.println("delivery: running");
         } else {
-            out.println("delivery: running, PAUSED for " + status.path("pausedMailboxes").size()
-                    + " sender mailbox(es); their messages stay queued:");
-            for (JsonNode pause : status.path("pausedMailboxes")) {
-                out.println("  " + pause.path("mailbox").asText() + " since " + pause.path("since").asText() + ": "
-                        + pause.path("reason").asText());
+            if (!status.path("pausedAccounts").isEmpty()) {
+                out.println("delivery: running, PAUSED for " + status.path("pausedAccounts").size()
+                        + " account(s); the messages of their mailboxes stay queued:");
+                for (JsonNode pause : status.path("pausedAccounts")) {
+                    out.println("  account " + pause.path("account").asText() + " since " + pause.path("since").asText()
+                            + " (probed as " + pause.path("mailbox").asText() + "): " + pause.path("reason").asText());
+                }
+            }
+            if (!status.path("pausedMailboxes").isEmpty()) {
+                out.println("delivery: running, PAUSED for " + status.path("pausedMailboxes").size()
+                        + " sender mailbox(es); their messages stay queued:");
+                for (JsonNode pause : status.path("pausedMailboxes")) {
+                    out.println("  " + pause.path("mailbox").asText() + " since " + pause.path("since").asText() + ": "
+                            + pause.path("reason").asText());
+                }
             }
         }
         JsonNode tokens = status.path("tokens");

@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import dev.oauthsmtprelay.app.RelayEnvironment;
+import dev.oauthsmtprelay.credentials.Account;
 import dev.oauthsmtprelay.credentials.Finding;
 import dev.oauthsmtprelay.credentials.MicrosoftApp;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.credentials.ProviderCredentials;
+import dev.oauthsmtprelay.delivery.sender.SenderResolution;
 import dev.oauthsmtprelay.oauth.AccessToken;
 import dev.oauthsmtprelay.oauth.JwtAccessTokenInfo;
 
@@ -27,7 +29,8 @@ class TokenCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = {"-u", "--user"}, paramLabel = "MAILBOX",
-            description = "Sender mailbox to get the token for (default: relay.default-sender). "
+            description = "Sender mailbox (or local sender in relay.users) to get the token for (default: "
+                    + "relay.default-sender). Its domain picks the account, as in delivery. "
                     + "Google issues one token per mailbox; Microsoft one per application.")
     String user;
 
@@ -50,18 +53,34 @@ class TokenCommand implements Callable<Integer> {
         var errors = spec.commandLine().getErr();
         try (var context = config.propertiesContext()) {
             RelayEnvironment environment = RelayEnvironment.from(context, clock);
-            ProviderCredentials credentials = environment.credentials().credentials();
-            for (Finding warning : environment.credentials().warnings()) {
+            SenderResolution resolution = user == null ? null : environment.senders().resolve(user);
+            if (resolution != null && !resolution.isResolved()) {
+                errors.println(resolution.explanation());
+                return 1;
+            }
+            String mailbox = resolution != null ? resolution.mailbox().orElseThrow()
+                    : environment.defaultSender().orElse(null);
+            Account account = mailbox == null ? environment.accounts().primary()
+                    : environment.accounts().forMailbox(mailbox).orElse(null);
+            if (account == null) {
+                errors.println(environment.accounts().noAccountReason(mailbox));
+                return 1;
+            }
+            ProviderCredentials credentials = account.credentials();
+            for (Finding warning : account.check().warnings()) {
                 errors.println("warning: " + (warning.field() == null ? "" : "\"" + warning.field() + "\" ")
                         + warning.message());
             }
-            String mailbox = user != null ? user : environment.defaultSender().orElse(null);
             if (mailbox == null && credentials.provider() == Provider.GOOGLE) {
                 errors.println("Google issues one token per sender mailbox: give --user MAILBOX or set "
                         + "relay.default-sender.");
                 return 1;
             }
-            AccessToken token = environment.tokenService().token(mailbox == null ? "" : mailbox);
+            AccessToken token = environment.tokenService(account).token(mailbox == null ? "" : mailbox);
+            writer.println("account:   " + account.describe() + ", " + account.source());
+            if (resolution != null && !mailbox.equalsIgnoreCase(user.trim())) {
+                writer.println("sender:    " + resolution.explanation());
+            }
             writer.println("provider:  " + credentials.provider().displayName() + " (" + credentials.clientId() + ")");
             writer.println("endpoint:  " + credentials.tokenEndpoint());
             boolean graph = credentials instanceof MicrosoftApp app && app.transport() == MicrosoftApp.Transport.GRAPH;

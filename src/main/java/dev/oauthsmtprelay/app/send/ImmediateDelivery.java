@@ -1,19 +1,22 @@
 package dev.oauthsmtprelay.app.send;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
-import dev.oauthsmtprelay.app.GraphSetup;
 import dev.oauthsmtprelay.app.RelayEnvironment;
+import dev.oauthsmtprelay.app.SendingSetup;
 import dev.oauthsmtprelay.delivery.DeliveryPreparation;
+import dev.oauthsmtprelay.delivery.QueuedBodyFiles;
+import dev.oauthsmtprelay.delivery.SendingAccounts;
 import dev.oauthsmtprelay.delivery.graph.GraphClient;
-import dev.oauthsmtprelay.delivery.sender.SenderResolver;
 import dev.oauthsmtprelay.delivery.smtp.SmtpClient;
-import dev.oauthsmtprelay.delivery.smtp.SmtpSettings;
+import dev.oauthsmtprelay.delivery.smtp.SmtpConnectionPool;
 import dev.oauthsmtprelay.delivery.transport.DeliveryFailure;
 import dev.oauthsmtprelay.delivery.transport.DeliveryReport;
 import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
@@ -23,8 +26,8 @@ import dev.oauthsmtprelay.message.RelayMessage;
 
 /**
  * Delivers one message now, bypassing the queue, through the same steps as the delivery route:
- * {@link DeliveryPreparation} picks the sender mailbox, {@link SmtpClient} gets the token, logs in and sends (or
- * {@link GraphClient}, when the credentials file selects {@code "transport": "graph"}).
+ * {@link DeliveryPreparation} picks the sender mailbox and its account, whose {@link SmtpClient} gets the token, logs
+ * in and sends (or whose {@link GraphClient}, when its credentials file selects {@code "transport": "graph"}).
  */
 public final class ImmediateDelivery {
 
@@ -39,11 +42,11 @@ public final class ImmediateDelivery {
     }
 
     public DeliveryReport deliver(RelayMessage message) throws DeliveryFailure {
-        SmtpClient client = new SmtpClient(SmtpSettings.from(environment.settings(), environment.smtpHost()),
-                environment.tokenService());
+        List<SmtpConnectionPool> pools = new ArrayList<>();
+        SendingAccounts accounts = SendingSetup.build(environment, clock, pools::add);
         try {
-            DeliveryPreparation preparation = new DeliveryPreparation(SenderResolver.from(environment.settings()),
-                    client.session(), environment.fromPolicy());
+            DeliveryPreparation preparation = new DeliveryPreparation(environment.senders(), environment.fromPolicy(),
+                    QueuedBodyFiles.none(), accounts);
             Exchange exchange = new DefaultExchange(context);
             QueuedMessage.write(exchange.getIn(), message, RelayIds.next(clock), "send", clock.instant());
             try {
@@ -55,7 +58,7 @@ public final class ImmediateDelivery {
                         null, e);
             }
             OutgoingMessage outgoing = exchange.getIn().getBody(OutgoingMessage.class);
-            Optional<GraphClient> graph = GraphSetup.client(environment, client.session(), clock);
+            Optional<GraphClient> graph = accounts.graphFor(outgoing.mailbox());
             if (graph.isPresent()) {
                 String relayId = QueuedMessage.relayId(exchange.getIn());
                 try {
@@ -64,9 +67,9 @@ public final class ImmediateDelivery {
                     graph.get().finished(relayId, outgoing.recipients());
                 }
             }
-            return client.deliver(outgoing);
+            return accounts.smtpFor(outgoing.mailbox()).deliver(outgoing);
         } finally {
-            client.pool().closeIdle(); // the pool was never started; close what it kept
+            pools.forEach(SmtpConnectionPool::closeIdle); // the pools were never started; close what they kept
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.oauthsmtprelay.delivery.graph;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,23 +19,19 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  */
 public final class GraphSender implements Processor {
 
-    private final GraphClient client;
+    private final Function<String, Optional<GraphClient>> clientForMailbox;
 
-    public GraphSender(GraphClient client) {
-        this.client = client;
-    }
-
-    /** For a relay whose account sends over SMTP: the route's Graph branch is never taken then. */
-    public static Processor none() {
-        return exchange -> {
-            throw new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "This message was prepared for Microsoft "
-                    + "Graph, but the credentials file does not select \"transport\": \"graph\".", null, null);
-        };
+    /** @param clientForMailbox the Graph client of the account that sends as a mailbox, empty when it uses SMTP */
+    public GraphSender(Function<String, Optional<GraphClient>> clientForMailbox) {
+        this.clientForMailbox = clientForMailbox;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         OutgoingMessage message = exchange.getIn().getBody(OutgoingMessage.class);
+        GraphClient client = clientForMailbox.apply(message.mailbox()).orElseThrow(() -> new DeliveryFailure(
+                DeliveryFailure.Kind.CONFIGURATION, "This message was prepared for Microsoft Graph, but the credentials "
+                + "file of " + message.mailbox() + " does not select \"transport\": \"graph\".", null, null));
         String relayId = QueuedMessage.relayId(exchange.getIn());
         List<String> recipients = message.recipients();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

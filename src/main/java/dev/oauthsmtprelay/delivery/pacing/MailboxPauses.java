@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
@@ -31,11 +32,20 @@ import dev.oauthsmtprelay.message.DeliveryAttempt;
  * (at least one probe interval, at most {@value #MAX_HOLD_MINUTES} minutes), so a long pause does not rewrite a large
  * backlog every few seconds. A message older than
  * {@code relay.delivery.max-age} is let through once more, so it becomes a dead letter if the mailbox still fails.
+ * With several accounts, a cause that concerns an account (its credentials refused, its hub unreachable) holds the
+ * mail of every mailbox that account serves in the same way, and the probe logs in as the mailbox that failed.
  */
 public final class MailboxPauses extends ServiceSupport {
 
     /** A paused mailbox: the cause (the text logged when it paused, updated by failing probes) and since when. */
     public record Pause(String mailbox, String cause, Instant since) {
+    }
+
+    /**
+     * A paused account (one of several credentials files): every mailbox it serves waits. {@code mailbox} is the one
+     * whose delivery failed, and the probe logs in as it.
+     */
+    public record AccountPause(String account, String mailbox, String cause, Instant since) {
     }
 
     public static final String BEAN = "relayMailboxPauses";
@@ -45,14 +55,23 @@ public final class MailboxPauses extends ServiceSupport {
     private static final Duration MAX_HOLD = Duration.ofMinutes(MAX_HOLD_MINUTES);
 
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
+    private final Map<String, AccountPause> pausedAccounts = new ConcurrentHashMap<>();
     private final DeliveryProbe probe;
+    private final Function<String, String> accountOf;
     private final Duration probeInterval;
     private final Duration maxAge;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
     public MailboxPauses(DeliveryProbe probe, Duration probeInterval, Duration maxAge, Clock clock) {
+        this(probe, mailbox -> null, probeInterval, maxAge, clock);
+    }
+
+    /** @param accountOf the account that sends as a mailbox, null when the relay has one account */
+    public MailboxPauses(DeliveryProbe probe, Function<String, String> accountOf, Duration probeInterval,
+                         Duration maxAge, Clock clock) {
         this.probe = probe;
+        this.accountOf = accountOf;
         this.probeInterval = probeInterval;
         this.maxAge = maxAge;
         this.clock = clock;
@@ -72,8 +91,23 @@ public final class MailboxPauses extends ServiceSupport {
         }
     }
 
+    /** Pauses the account of this exchange's failed attempt: its credentials or its hub are at fault. */
+    public void pauseAccount(Exchange exchange) {
+        pauseAccount(DeliveryAttempt.account(exchange), DeliveryAttempt.mailbox(exchange),
+                exchange.getProperty(DeliveryAttempt.FAILURE_REASON, String.class));
+    }
+
+    public void pauseAccount(String account, String mailbox, String cause) {
+        AccountPause pause = new AccountPause(account, mailbox.toLowerCase(Locale.ROOT), cause, clock.instant());
+        if (pausedAccounts.putIfAbsent(account, pause) == null) {
+            LOG.error("Delivery paused for account {}, the mail of all its mailboxes stays queued: {} The other "
+                    + "accounts deliver; the relay logs in as {} every {} and resumes by itself.", account, cause,
+                    pause.mailbox(), human(probeInterval));
+        }
+    }
+
     public boolean isEmpty() {
-        return paused.isEmpty();
+        return paused.isEmpty() && pausedAccounts.isEmpty();
     }
 
     /**
@@ -81,18 +115,38 @@ public final class MailboxPauses extends ServiceSupport {
      * empty when it is not paused, or the message is too old to wait any longer.
      */
     public Optional<Instant> heldUntil(String mailbox, Instant queuedAt) {
-        Pause pause = paused.isEmpty() ? null : paused.get(mailbox.toLowerCase(Locale.ROOT));
-        if (pause == null) {
+        Instant since = pausedSince(mailbox.toLowerCase(Locale.ROOT));
+        if (since == null) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         if (queuedAt != null && Duration.between(queuedAt, now).compareTo(maxAge) >= 0) {
             return Optional.empty();
         }
-        Duration pausedFor = Duration.between(pause.since(), now);
+        Duration pausedFor = Duration.between(since, now);
         Duration upToMax = pausedFor.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : pausedFor;
         Duration hold = upToMax.compareTo(probeInterval) < 0 ? probeInterval : upToMax;
         return Optional.of(now.plus(hold));
+    }
+
+    private Instant pausedSince(String mailbox) {
+        Pause pause = paused.isEmpty() ? null : paused.get(mailbox);
+        if (pause != null) {
+            return pause.since();
+        }
+        if (pausedAccounts.isEmpty()) {
+            return null;
+        }
+        String account = accountOf.apply(mailbox);
+        AccountPause accountPause = account == null ? null : pausedAccounts.get(account);
+        return accountPause == null ? null : accountPause.since();
+    }
+
+    /** The paused accounts, longest paused first. */
+    public List<AccountPause> pausedAccounts() {
+        List<AccountPause> list = new ArrayList<>(pausedAccounts.values());
+        list.sort(Comparator.comparing(AccountPause::since).thenComparing(AccountPause::account));
+        return list;
     }
 
     /** The paused mailboxes, longest paused first. */
@@ -117,6 +171,24 @@ public final class MailboxPauses extends ServiceSupport {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("The probe of the paused mailbox {} failed: {}", pause.mailbox(), e.toString());
+            }
+        }
+        for (AccountPause pause : pausedAccounts()) {
+            try {
+                String answer = probe.probe(pause.mailbox());
+                pausedAccounts.remove(pause.account());
+                LOG.info("Delivery resumed for account {}: the provider took the login of {} again ({}). It was "
+                        + "paused since {}.", pause.account(), pause.mailbox(), answer == null ? "" : answer.trim(),
+                        pause.since());
+            } catch (DeliveryFailure failure) {
+                String cause = failure.getMessage();
+                if (!cause.equals(pause.cause())) {
+                    pausedAccounts.replace(pause.account(), pause,
+                            new AccountPause(pause.account(), pause.mailbox(), cause, pause.since()));
+                    LOG.error("Delivery still paused for account {}: {}", pause.account(), cause);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("The probe of the paused account {} failed: {}", pause.account(), e.toString());
             }
         }
     }

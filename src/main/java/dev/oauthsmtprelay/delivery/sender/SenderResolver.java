@@ -1,5 +1,6 @@
 package dev.oauthsmtprelay.delivery.sender;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import dev.oauthsmtprelay.config.RelaySettings;
  * message's From address. The first rule that applies wins:
  * <ol>
  *   <li>relay.users maps the full From address, else its local part (an IBM i user profile);</li>
- *   <li>the From address is in the alias domain (relay.alias-domain; exactly that domain,
- *       subdomains do not count): it sends as itself;</li>
+ *   <li>the From address is in the alias domain (relay.alias-domain) or another domain a credentials
+ *       file serves (exactly that domain, subdomains do not count): it sends as itself;</li>
  *   <li>relay.default-sender;</li>
  *   <li>nothing: the caller dead-letters the message with {@link #noSenderReason(String)}.</li>
  * </ol>
@@ -24,6 +25,7 @@ public final class SenderResolver {
 
     private final UserMapping users;
     private final String aliasDomain;
+    private final List<String> servedDomains;
     private final String defaultSender;
 
     /**
@@ -31,10 +33,19 @@ public final class SenderResolver {
      * @throws ConfigurationException when the default sender is not a mailbox of the alias domain
      */
     public SenderResolver(UserMapping users, String aliasDomain, String defaultSender) {
+        this(users, List.of(Objects.requireNonNull(aliasDomain, "aliasDomain")), defaultSender);
+    }
+
+    /**
+     * @param servedDomains the domains the relay's accounts serve, relay.alias-domain first; a From address in any
+     *                      of them sends as itself
+     */
+    public SenderResolver(UserMapping users, List<String> servedDomains, String defaultSender) {
         this.users = Objects.requireNonNull(users, "users");
-        this.aliasDomain = Objects.requireNonNull(aliasDomain, "aliasDomain").trim().toLowerCase(Locale.ROOT);
+        this.servedDomains = servedDomains.stream().map(d -> d.trim().toLowerCase(Locale.ROOT)).toList();
+        this.aliasDomain = this.servedDomains.get(0);
         this.defaultSender = defaultSender == null || defaultSender.isBlank() ? null
-                : checkedDefaultSender(defaultSender.trim(), this.aliasDomain);
+                : checkedDefaultSender(defaultSender.trim(), this.aliasDomain, this.servedDomains);
     }
 
     /**
@@ -43,22 +54,27 @@ public final class SenderResolver {
      * @throws ConfigurationException for a missing alias domain, an invalid mapping file or default sender
      */
     public static SenderResolver from(RelaySettings settings) {
-        String aliasDomain = settings.aliasDomain();
-        UserMapping users = settings.optional(RelayKeys.USERS)
-                .map(file -> UserMapping.load(file, aliasDomain))
-                .orElse(UserMapping.empty());
-        return new SenderResolver(users, aliasDomain, settings.defaultSender().orElse(null));
+        return from(settings, List.of(settings.aliasDomain()));
     }
 
-    private static String checkedDefaultSender(String value, String aliasDomain) {
+    /** As {@link #from(RelaySettings)}, for accounts that serve these domains (relay.alias-domain first). */
+    public static SenderResolver from(RelaySettings settings, List<String> servedDomains) {
+        UserMapping users = settings.optional(RelayKeys.USERS)
+                .map(file -> UserMapping.load(file, servedDomains))
+                .orElse(UserMapping.empty());
+        return new SenderResolver(users, servedDomains, settings.defaultSender().orElse(null));
+    }
+
+    private static String checkedDefaultSender(String value, String aliasDomain, List<String> servedDomains) {
         if (!Mailboxes.isBareAddress(value)) {
             throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is \"" + value + "\", which is not a valid "
                     + "mailbox. Set it to a bare address such as relay@" + aliasDomain + ".");
         }
-        if (!Mailboxes.domainOf(value).equals(aliasDomain)) {
+        if (!servedDomains.contains(Mailboxes.domainOf(value))) {
             throw new ConfigurationException(RelayKeys.DEFAULT_SENDER + " is " + value + ", which is outside the alias "
-                    + "domain " + aliasDomain + " (relay.alias-domain): the provider could never issue a token for it. "
-                    + "Use a mailbox @" + aliasDomain + ".");
+                    + "domain " + aliasDomain + " (relay.alias-domain)" + (servedDomains.size() > 1
+                    ? " and the other domains the credentials files serve (" + String.join(", ", servedDomains) + ")"
+                    : "") + ": the provider could never issue a token for it. Use a mailbox @" + aliasDomain + ".");
         }
         return value.toLowerCase(Locale.ROOT);
     }
@@ -83,8 +99,10 @@ public final class SenderResolver {
                 return resolved(fromAddress, SenderRule.MAPPED_USER_PROFILE, mapped.get(),
                         "user profile " + localPart.toUpperCase(Locale.ROOT) + " in " + RelayKeys.USERS);
             }
-            if (from.indexOf('@') > 0 && Mailboxes.domainOf(from).equals(aliasDomain)) {
-                return resolved(fromAddress, SenderRule.ALIAS_DOMAIN, from, "the alias domain " + aliasDomain);
+            if (from.indexOf('@') > 0 && servedDomains.contains(Mailboxes.domainOf(from))) {
+                String domain = Mailboxes.domainOf(from);
+                return resolved(fromAddress, SenderRule.ALIAS_DOMAIN, from, domain.equals(aliasDomain)
+                        ? "the alias domain " + aliasDomain : "the served domain " + domain);
             }
         }
         if (defaultSender != null) {
@@ -116,12 +134,18 @@ public final class SenderResolver {
                 .map(file -> "it is not in " + RelayKeys.USERS + " (" + file + ")")
                 .orElse("it is not in " + RelayKeys.USERS + " (no mapping file is configured)");
         return "no sender mailbox for " + from + ": " + usersPart + ", not in the alias domain " + aliasDomain
-                + ", and " + RelayKeys.DEFAULT_SENDER + " is not set. Add it to " + RelayKeys.USERS + " (" + profile
+                + (servedDomains.size() > 1 ? " or the other served domains (" + String.join(", ",
+                servedDomains.subList(1, servedDomains.size())) + ")" : "") + ", and " + RelayKeys.DEFAULT_SENDER + " is not set. Add it to " + RelayKeys.USERS + " (" + profile
                 + " = mailbox@" + aliasDomain + ") or set " + RelayKeys.DEFAULT_SENDER + ".";
     }
 
     public String aliasDomain() {
         return aliasDomain;
+    }
+
+    /** The domains whose mailboxes send as themselves, relay.alias-domain first. */
+    public List<String> servedDomains() {
+        return servedDomains;
     }
 
     public Optional<String> defaultSender() {

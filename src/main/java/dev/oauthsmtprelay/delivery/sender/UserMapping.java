@@ -41,8 +41,8 @@ import dev.oauthsmtprelay.config.ConfigurationException;
  *       address is tried before a user profile.</li>
  *   <li>The right side is the bare mailbox the relay authenticates as (the XOAUTH2 user and MAIL
  *       FROM). It must be in the alias domain ({@code relay.alias-domain}, IBM i's
- *       {@code ALIASDMN}); subdomains do not count. The provider only issues tokens for mailboxes
- *       of that domain, so any other mailbox could never be used.</li>
+ *       {@code ALIASDMN}) or another domain a credentials file serves; subdomains do not count. The
+ *       providers only issue tokens for mailboxes of those domains, so any other mailbox could never be used.</li>
  *   <li>Lines that are empty or start with {@code #} are ignored; {@code #} after white space
  *       starts a comment too. Spaces around {@code =} are optional.</li>
  *   <li>Each local sender may appear once (compared ignoring case).</li>
@@ -79,7 +79,17 @@ public final class UserMapping {
      * @throws ConfigurationException      when the file is missing or unreadable
      */
     public static UserMapping load(Path file, String aliasDomain) {
+        return load(file, List.of(aliasDomain));
+    }
+
+    /**
+     * Reads and validates the mapping file; mailboxes may be in any of the served domains.
+     *
+     * @param servedDomains the domains the relay's accounts serve, relay.alias-domain first
+     */
+    public static UserMapping load(Path file, List<String> servedDomains) {
         Objects.requireNonNull(file, "file");
+        String aliasDomain = servedDomains.get(0);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -96,7 +106,7 @@ public final class UserMapping {
             throw new ConfigurationException("User mapping file " + file.toAbsolutePath() + " (relay.users) cannot be "
                     + "read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Check relay.users.", e);
         }
-        return parse(lines, file, aliasDomain);
+        return parse(lines, file, servedDomains);
     }
 
     /**
@@ -106,7 +116,12 @@ public final class UserMapping {
      */
     public static UserMapping parse(List<String> lines, Path file, String aliasDomain) {
         Objects.requireNonNull(aliasDomain, "aliasDomain");
-        String domain = aliasDomain.trim().toLowerCase(Locale.ROOT);
+        return parse(lines, file, List.of(aliasDomain));
+    }
+
+    /** As {@link #parse(List, Path, String)}, with mailboxes in any of the served domains (alias domain first). */
+    public static UserMapping parse(List<String> lines, Path file, List<String> servedDomains) {
+        List<String> domains = servedDomains.stream().map(d -> d.trim().toLowerCase(Locale.ROOT)).toList();
         Map<String, String> byAddress = new LinkedHashMap<>();
         Map<String, String> byUserProfile = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
@@ -121,7 +136,7 @@ public final class UserMapping {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String problem = problemWith(line, domain);
+            String problem = problemWith(line, domains);
             if (problem != null) {
                 problems.add("line " + lineNumber + ": " + problem);
                 continue;
@@ -145,7 +160,8 @@ public final class UserMapping {
         return new UserMapping(file, byAddress, byUserProfile);
     }
 
-    private static String problemWith(String line, String domain) {
+    private static String problemWith(String line, List<String> domains) {
+        String domain = domains.get(0);
         int equals = line.indexOf('=');
         String example = "write local-sender = mailbox@" + domain + ", where local-sender is an IBM i user profile "
                 + "(QSYSOPR) or a full sender address (batch@erp.internal)";
@@ -172,10 +188,16 @@ public final class UserMapping {
                     + "operator@" + domain + " (no display name, no <>, no spaces).";
         }
         String mailboxDomain = Mailboxes.domainOf(mailbox);
-        if (!mailboxDomain.equals(domain)) {
+        if (domains.size() == 1 && !mailboxDomain.equals(domain)) {
             return "mailbox " + mailbox + " for " + key + " is outside the alias domain " + domain
                     + " (relay.alias-domain): the provider could never issue a token for it, so every message from "
                     + key + " would fail. Use a mailbox @" + domain + ".";
+        }
+        if (!domains.contains(mailboxDomain)) {
+            return "mailbox " + mailbox + " for " + key + " is outside the domains the credentials files serve ("
+                    + String.join(", ", domains) + "): no account could get a token for it, so every message from "
+                    + key + " would fail. Use a mailbox of one of them, or add " + mailboxDomain + " to the \"domains\" "
+                    + "of the file whose tenant or Workspace serves it.";
         }
         return null;
     }

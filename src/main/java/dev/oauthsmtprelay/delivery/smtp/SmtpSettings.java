@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.AccountHub;
 
 /** Where and how the relay talks to the provider's SMTP hub. */
 public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> trustStore, Duration connectTimeout,
@@ -16,6 +17,20 @@ public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> tr
         TlsMode tls = TlsMode.parse(settings.get(RelayKeys.SMTP_TLS));
         String host = settings.optional(RelayKeys.SMTP_HOST).orElse(defaultHost);
         int port = settings.optional(RelayKeys.SMTP_PORT).orElse(tls.defaultPort());
+        return new SmtpSettings(host, port, tls, settings.optional(RelayKeys.SMTP_TRUST_STORE),
+                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT));
+    }
+
+    /**
+     * The hub of one account: each field the credentials file names ({@code smtp_host}, {@code smtp_port},
+     * {@code smtp_tls}), else {@code relay.smtp.*}, else the provider's hub ({@code defaultHost}) with STARTTLS.
+     * A file that names its host or TLS mode but no port gets that mode's port, not {@code relay.smtp.port}.
+     */
+    public static SmtpSettings forAccount(RelaySettings settings, String defaultHost, AccountHub hub) {
+        TlsMode tls = hub.tls().map(TlsMode::parse).orElseGet(() -> TlsMode.parse(settings.get(RelayKeys.SMTP_TLS)));
+        String host = hub.host().orElseGet(() -> settings.optional(RelayKeys.SMTP_HOST).orElse(defaultHost));
+        int port = hub.port().orElseGet(() -> hub.host().isPresent() || hub.tls().isPresent() ? tls.defaultPort()
+                : settings.optional(RelayKeys.SMTP_PORT).orElse(tls.defaultPort()));
         return new SmtpSettings(host, port, tls, settings.optional(RelayKeys.SMTP_TRUST_STORE),
                 settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT));
     }

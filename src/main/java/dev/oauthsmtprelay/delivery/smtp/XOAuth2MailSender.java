@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.delivery.smtp;
 
 import java.util.Properties;
+import java.util.function.Function;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -20,9 +21,15 @@ import dev.oauthsmtprelay.delivery.transport.OutgoingMessage;
 public final class XOAuth2MailSender implements JavaMailSender {
 
     private final SmtpClient client;
+    private final Function<String, SmtpClient> clientForMailbox;
 
-    public XOAuth2MailSender(SmtpClient client) {
+    /**
+     * @param client           the primary account's, which camel-mail asks for its session and hub
+     * @param clientForMailbox the client of the account that sends as a mailbox (each account has its own hub)
+     */
+    public XOAuth2MailSender(SmtpClient client, Function<String, SmtpClient> clientForMailbox) {
         this.client = client;
+        this.clientForMailbox = clientForMailbox;
     }
 
     @Override
@@ -32,7 +39,7 @@ public final class XOAuth2MailSender implements JavaMailSender {
                     + "route (OutgoingMessage), not " + message.getClass().getName());
         }
         try {
-            client.deliver(outgoing);
+            clientForMailbox.apply(outgoing.mailbox()).deliver(outgoing);
         } catch (DeliveryFailure failure) {
             throw new SmtpFailureException(failure);
         }

@@ -52,8 +52,13 @@ public final class AllowedSenders {
 
     /** The alias domain and the local senders of the {@code relay.users} file (when given). */
     public static AllowedSenders defaults(String aliasDomain, Path usersFile) {
+        return defaults(List.of(aliasDomain), usersFile);
+    }
+
+    /** The served domains (the alias domain and every credentials file's) and the local senders of relay.users. */
+    public static AllowedSenders defaults(List<String> servedDomains, Path usersFile) {
         List<String> patterns = new ArrayList<>();
-        patterns.add("*@" + aliasDomain.toLowerCase(Locale.ROOT));
+        servedDomains.forEach(domain -> patterns.add("*@" + domain.toLowerCase(Locale.ROOT)));
         if (usersFile != null) {
             patterns.addAll(localSenders(usersFile));
         }

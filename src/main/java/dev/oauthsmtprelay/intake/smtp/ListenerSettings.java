@@ -52,9 +52,14 @@ public record ListenerSettings(boolean enabled, String host, int port, String ho
     public enum Auth { NONE, OPTIONAL, REQUIRED }
 
     public static ListenerSettings from(RelaySettings settings) {
+        return from(settings, List.of(settings.aliasDomain()));
+    }
+
+    /** @param servedDomains the domains the accounts serve: the default allowed senders */
+    public static ListenerSettings from(RelaySettings settings, List<String> servedDomains) {
         ClientNetworks networks = ClientNetworks.parse(settings.get(RelayKeys.LISTENER_ALLOWED_NETWORKS));
         AllowedSenders senders = settings.optional(RelayKeys.LISTENER_ALLOWED_SENDERS).map(AllowedSenders::of)
-                .orElseGet(() -> AllowedSenders.defaults(settings.aliasDomain(),
+                .orElseGet(() -> AllowedSenders.defaults(servedDomains,
                         settings.optional(RelayKeys.USERS).orElse(null)));
         int maxSize = settings.optional(RelayKeys.LISTENER_MAX_MESSAGE_SIZE)
                 .orElseGet(() -> (int) Math.min(Integer.MAX_VALUE - 1L, settings.get(RelayKeys.INTAKE_MAX_SIZE)));

@@ -39,7 +39,8 @@ final class ListenerCheck implements RelayCheck {
         }
         ListenerSettings settings;
         try {
-            settings = ListenerSettings.from(context.settings());
+            settings = ListenerSettings.from(context.settings(), context.accounts().get()
+                    .map(accounts -> accounts.domains()).orElseGet(() -> List.of(context.settings().aliasDomain())));
         } catch (ConfigurationException e) {
             return List.of(CheckResult.fail(SUBJECT, e.getMessage(), "Fix the relay.listener.* setting named above."));
         }

@@ -173,6 +173,12 @@ public final class StatusPage implements Processor {
             return "<p class=\"bad\" id=\"flow\">Delivery is PAUSED: " + Html.escape(report.get("pauseReason")) + "</p>\n";
         }
         StringBuilder paused = new StringBuilder();
+        for (Object entry : (List<?>) report.get("pausedAccounts")) {
+            Map<?, ?> pause = (Map<?, ?>) entry;
+            paused.append("<p class=\"bad paused-account\">Delivery is PAUSED for account ")
+                    .append(Html.escape(pause.get("account"))).append(" since ").append(Html.escape(pause.get("since")))
+                    .append(": ").append(Html.escape(pause.get("reason"))).append("</p>\n");
+        }
         for (Object entry : (List<?>) report.get("pausedMailboxes")) {
             Map<?, ?> pause = (Map<?, ?>) entry;
             paused.append("<p class=\"bad paused-mailbox\">Delivery is PAUSED for ")

@@ -1,6 +1,8 @@
 package dev.oauthsmtprelay.ops.health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -30,11 +32,23 @@ public final class DeliveryHealthCheck extends ReadinessCheck {
         builder.detail("paused", reason != null);
         Map<String, String> mailboxes = new LinkedHashMap<>();
         pauses.paused().forEach(pause -> mailboxes.put(pause.mailbox(), pause.cause()));
+        Map<String, String> accounts = new LinkedHashMap<>();
+        pauses.pausedAccounts().forEach(pause -> accounts.put(pause.account(), pause.cause()));
         builder.detail("pausedMailboxes", String.join(", ", mailboxes.keySet()));
-        if (reason == null && !mailboxes.isEmpty()) {
-            builder.up().message("Delivery runs; paused for " + mailboxes.size() + " mailbox(es), their messages stay "
-                    + "queued: " + mailboxes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                    .collect(Collectors.joining(" | ")));
+        builder.detail("pausedAccounts", String.join(", ", accounts.keySet()));
+        if (reason == null && (!mailboxes.isEmpty() || !accounts.isEmpty())) {
+            List<String> parts = new ArrayList<>();
+            if (!accounts.isEmpty()) {
+                parts.add("paused for " + accounts.size() + " account(s), the mail of their mailboxes stays queued: "
+                        + accounts.entrySet().stream().map(e -> "account " + e.getKey() + ": " + e.getValue())
+                        .collect(Collectors.joining(" | ")));
+            }
+            if (!mailboxes.isEmpty()) {
+                parts.add("paused for " + mailboxes.size() + " mailbox(es), their messages stay queued: "
+                        + mailboxes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                        .collect(Collectors.joining(" | ")));
+            }
+            builder.up().message("Delivery runs; " + String.join("; ", parts));
         } else if (reason == null) {
             builder.up();
         } else {

@@ -89,6 +89,16 @@ public final class StatusReport implements Processor {
             pausedMailboxes.add(entry);
         }
         report.put("pausedMailboxes", pausedMailboxes);
+        List<Map<String, Object>> pausedAccounts = new ArrayList<>();
+        for (MailboxPauses.AccountPause pause : pauses.pausedAccounts()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("account", pause.account());
+            entry.put("mailbox", pause.mailbox());
+            entry.put("since", pause.since().toString());
+            entry.put("reason", pause.cause());
+            pausedAccounts.add(entry);
+        }
+        report.put("pausedAccounts", pausedAccounts);
         List<Map<String, Object>> cached = new ArrayList<>();
         for (TokenService.CachedToken token : tokens.cachedTokens()) {
             Map<String, Object> entry = new LinkedHashMap<>();

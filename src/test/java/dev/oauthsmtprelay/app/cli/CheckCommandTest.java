@@ -133,8 +133,8 @@ class CheckCommandTest {
         assertThat(out.toString())
                 .contains("FAIL  credentials " + dir.resolve("gmail.json") + " \"domain\": is \"example.org\" but "
                         + "relay.alias-domain is \"example.com\"")
-                .contains("fix: They must be equal, otherwise mail is not relayed with these credentials: correct one "
-                        + "of them.");
+                .contains("fix: They must be equal (or the alias domain listed in \"domains\"), otherwise mail is not "
+                        + "relayed with these credentials: correct one of them.");
     }
 
     @Test
@@ -458,5 +458,54 @@ class CheckCommandTest {
                 .contains("WARN  hub certificate [0]: subject CN=localhost")
                 .contains("(expires in 10 days)")
                 .contains("fix: Tell the hub's administrator to renew the certificate before it expires.");
+    }
+
+    @Test
+    void with_several_accounts_each_file_and_each_account_is_checked_on_its_own() throws Exception {
+        IssuedTokens google = IssuedTokens.mailboxTokens(tokenServer, "google");
+        IssuedTokens microsoft = IssuedTokens.applicationTokens(tokenServer, "tenant");
+        hub = XOAuth2SmtpHub.builder().tokenValidator((mailbox, token) -> mailbox.endsWith("@example.org")
+                ? microsoft.test(mailbox, token) : google.test(mailbox, token)).start();
+        Path gmail = googleCredentials("example.com");
+        Path o365 = TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.org"));
+        Path users = Files.writeString(dir.resolve("users.txt"),
+                "QSYSOPR = operator@example.com\nPRINTER = scan@example.org\n");
+        Path config = config(gmail, hub).set("relay.credentials", gmail + "," + o365).set("relay.users", users)
+                .writeTo(dir.resolve("relay.properties"));
+
+        int status = check(config);
+
+        assertThat(out.toString()).doesNotContain("FAIL")
+                .contains("PASS  credentials " + gmail + ": Google Workspace credentials for "
+                        + "109876543210987654321, account gmail, domain example.com = relay.alias-domain")
+                .contains("PASS  credentials " + o365 + ": Microsoft 365 credentials for "
+                        + "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, account o365, domain example.org")
+                .contains("PASS  account gmail: token for operator@example.com")
+                .contains("PASS  account gmail: token for relay@example.com")
+                .contains("account o365: token for the application: expires in")
+                .contains("PASS  account gmail: XOAUTH2 login operator@example.com")
+                .contains("PASS  account o365: XOAUTH2 login scan@example.org")
+                .doesNotContain("account o365: XOAUTH2 login operator@example.com")
+                .doesNotContain("account gmail: XOAUTH2 login scan@example.org");
+        assertThat(status).as(out.toString()).isIn(0, 2);
+        assertThat(hub.authAcceptedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void with_several_accounts_two_files_for_one_domain_fail_naming_both() {
+        googleHub();
+        Path gmail = googleCredentials("example.com");
+        Path o365 = TestCredentials.write(dir, "o365.json",
+                TestCredentials.microsoftFields(tokenServer.tokenEndpoint("tenant"), "example.com"));
+        Path config = config(gmail, hub).set("relay.credentials", gmail + "," + o365)
+                .writeTo(dir.resolve("relay.properties"));
+
+        int status = check(config);
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL  credentials " + o365 + " \"domain\"")
+                .contains("is also served by " + gmail);
+        assertThat(hub.authAttemptCount()).as("no login is tried with unusable accounts").isZero();
     }
 }

@@ -161,4 +161,35 @@ class TokenCommandTest {
         assertThat(run("token", "--help")).isZero();
         assertThat(out.toString()).contains("Request one access token").contains("--user").contains("--config");
     }
+
+    @Test
+    void with_several_accounts_the_user_picks_the_account_as_delivery_would_and_says_which() {
+        Path o365 = TestCredentials.microsoftFile(dir, server);
+        Path workspace = TestCredentials.write(dir, "workspace.json",
+                TestCredentials.googleFields(server.tokenEndpoint("google"), "example.net"));
+        Path config = new RelayConfigFile()
+                .set("relay.credentials", o365 + ", " + workspace)
+                .set("relay.alias-domain", "example.com")
+                .set("relay.data.dir", dir.resolve("data"))
+                .writeTo(dir.resolve("relay.properties"));
+
+        assertThat(run("token", "--config", config.toString(), "--user", "Scanner@Example.NET")).as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .contains("account:   workspace (Google Workspace, example.net), " + workspace)
+                .contains("provider:  Google Workspace")
+                .contains("mailbox:   scanner@example.net");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("token", "--config", config.toString(), "--user", "invoices@example.com")).as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("account:   o365 (Microsoft 365, example.com)")
+                .contains("provider:  Microsoft 365");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("token", "--config", config.toString(), "--user", "someone@elsewhere.test")).isEqualTo(1);
+        assertThat(err.toString()).contains("no sender mailbox for someone@elsewhere.test")
+                .contains("example.com", "example.net");
+        assertThat(out.toString()).doesNotContain("token:");
+    }
 }

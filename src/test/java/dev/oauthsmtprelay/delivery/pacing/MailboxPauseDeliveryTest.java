@@ -1,12 +1,13 @@
 package dev.oauthsmtprelay.delivery.pacing;
 
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static dev.oauthsmtprelay.fixtures.SenderMail.deliveredFrom;
+import static dev.oauthsmtprelay.fixtures.SenderMail.eml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,15 +40,6 @@ class MailboxPauseDeliveryTest {
 
     @TempDir
     Path dir;
-
-    private static String eml(String from, int n) {
-        return "From: " + from + "\r\nTo: customer" + n + "@example.net\r\nSubject: m" + n + "\r\n\r\nbody " + n + "\r\n";
-    }
-
-    private static List<String> deliveredFrom(XOAuth2SmtpHub hub, String mailbox) {
-        return hub.messages().stream().filter(m -> m.authenticatedMailbox().equalsIgnoreCase(mailbox))
-                .map(XOAuth2SmtpHub.ReceivedMessage::mailFrom).toList();
-    }
 
     private static JsonNode get(int port, String path) throws Exception {
         HttpResponse<String> response = HttpGet.get(port, path);
