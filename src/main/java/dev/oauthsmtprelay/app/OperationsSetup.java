@@ -19,6 +19,7 @@ import dev.oauthsmtprelay.delivery.DeliveryHistory;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.intake.spool.SpoolFileReads;
+import dev.oauthsmtprelay.intake.spool.SpoolPollWatch;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.console.FlowHistory;
@@ -67,7 +68,9 @@ final class OperationsSetup {
                 new DeliveryHealthCheck(gate, pauses), new RelayLivenessCheck());
         SpoolFileReads spoolReads = context.getRegistry().lookupByNameAndType(SpoolFileReads.BEAN,
                 SpoolFileReads.class);
-        RelayHealthChecks.register(context, new SpoolIntakeHealthCheck(spoolReads));
+        SpoolPollWatch spoolPolls = context.getRegistry().lookupByNameAndType(SpoolPollWatch.BEAN,
+                SpoolPollWatch.class);
+        RelayHealthChecks.register(context, new SpoolIntakeHealthCheck(spoolReads, spoolPolls));
 
         CredentialExpiryWatch expiry = new CredentialExpiryWatch(environment.accounts().all().stream()
                 .map(Account::credentials).toList(), clock);
@@ -87,6 +90,8 @@ final class OperationsSetup {
                 + "others deliver", () -> pauses.pausedAccounts().size());
         metrics.gauge("relay.spool.stalled.reads", "Spool files whose read has not returned within "
                 + "relay.spool.read-timeout", () -> spoolReads.stalled().size());
+        metrics.gauge("relay.spool.poll.stuck.seconds", "Seconds the running spool poll has taken past "
+                + "relay.spool.read-timeout; 0 while polls return in time", spoolPolls::stuckSeconds);
         context.addService(metrics.jvmAndProcess(), true, true);
 
         int port = settings.get(RelayKeys.HEALTH_PORT);

@@ -43,6 +43,7 @@ import dev.oauthsmtprelay.intake.spool.BytesInFlight;
 import dev.oauthsmtprelay.intake.spool.SpoolFileIntake;
 import dev.oauthsmtprelay.intake.spool.SpoolFileReads;
 import dev.oauthsmtprelay.intake.spool.SpoolIntakeProblems;
+import dev.oauthsmtprelay.intake.spool.SpoolPollWatch;
 import dev.oauthsmtprelay.intake.spool.SpoolRejection;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
@@ -115,8 +116,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         // Intake from the spool.
         MessageParser parser = new MessageParser(IntakeSettings.from(settings, clock));
         long streamThreshold = settings.get(RelayKeys.DELIVERY_STREAM_THRESHOLD);
+        SpoolPollWatch pollWatch = new SpoolPollWatch(settings.get(RelayKeys.SPOOL_READ_TIMEOUT), clock);
+        context.addService(pollWatch, true, true);
+        beans.bind(SpoolPollWatch.BEAN, pollWatch);
         beans.bind(SpoolIntakeProblems.BEAN, new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
-                settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock));
+                settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), pollWatch, clock));
         SpoolFileReads spoolReads = new SpoolFileReads(settings.get(RelayKeys.SPOOL_READ_TIMEOUT), clock);
         beans.bind(SpoolFileReads.BEAN, spoolReads);
         beans.bind("relaySpoolIntake", new SpoolFileIntake(parser, clock, new BytesInFlight(

@@ -74,6 +74,8 @@ public final class RelayKeys {
             "A spool file is taken when at least this old and unchanged between two checks.");
     public static final Key<Duration> SPOOL_CHECK_INTERVAL = key("relay.spool.check-interval", Stage.SPOOL, DURATION,
             "250", "Time between those two checks (a plain number is milliseconds).");
+    public static final Key<Duration> SPOOL_LOCK_TIMEOUT = key("relay.spool.lock-timeout", Stage.SPOOL, DURATION,
+            "3s", "How long a poll waits for a file still being written before it goes on; it is looked at next poll.");
     public static final Key<Duration> SPOOL_POLL_INTERVAL = key("relay.spool.poll-interval", Stage.SPOOL, DURATION,
             "500", "How often an idle spool directory is scanned (a plain number is milliseconds).");
     public static final Key<Integer> SPOOL_MAX_PER_POLL = key("relay.spool.max-per-poll", Stage.SPOOL,

@@ -4,6 +4,7 @@ import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,8 +27,10 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
  * Spool entries that are not regular files, through one running relay: a FIFO nobody writes to (opening it would
- * block the intake thread for good), a Unix socket and a directory with a message's name. None is opened; the FIFO
- * and the socket are set aside in .error/ with their reason, and the good files around them are all delivered.
+ * block the intake thread for good), a Unix socket and a directory with a message's name (a symbolic link is in
+ * {@code HostileInputRelayTest}). None is opened; the FIFO and the socket are set aside in .error/ with their reason,
+ * and the good files around them are all delivered. A file that is still being written holds back neither the intake
+ * nor the files dropped after it.
  */
 class HostileSpoolEntriesTest {
 
@@ -69,6 +73,47 @@ class HostileSpoolEntriesTest {
                         .isEqualTo(0010000));
         assertThat(spool.resolve("folder.eml")).as("a directory is left where it is").isDirectory();
         assertThat(spool.resolve("stuck.eml")).doesNotExist();
+        assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+    }
+
+    @Test
+    void a_file_that_keeps_growing_does_not_hold_the_files_dropped_after_it() throws Exception {
+        XOAuth2SmtpHub hub = bed.hub();
+        // min-age 1 s, the default: the read lock waits while the file is younger, and the writer never pauses that long
+        RelayHarness relay = bed.relay(dir, Map.of("relay.spool.min-age", "1s", "relay.spool.check-interval", "50"));
+        Path spool = relay.spoolDir();
+        Files.createDirectories(spool);
+        Path growing = spool.resolve("upload.eml");
+        Files.writeString(growing, "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: slow upload"
+                + "\r\n\r\n");
+        Thread writer = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Files.writeString(growing, "another line of a slow upload\r\n", StandardOpenOption.APPEND);
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                // the test is over
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "slow-writer");
+        writer.start();
+        try {
+            // past the consumer's first poll (initial delay 1 s), which finds only the upload
+            Thread.sleep(2500);
+            for (int i = 0; i < 3; i++) {
+                dropGood(spool, "after-" + i + ".eml");
+            }
+
+            assertThat(hub.awaitMessages(3, WAIT)).as("the files dropped after the growing one").hasSize(3);
+            assertThat(hub.messages()).noneMatch(m -> m.dataAsString().contains("slow upload"));
+            assertThat(writer.isAlive()).as("the upload was still being written all along").isTrue();
+        } finally {
+            writer.interrupt();
+            writer.join();
+        }
+        assertThat(hub.awaitMessages(4, WAIT)).as("the upload, once complete").hasSize(4);
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
     }
 

@@ -21,8 +21,9 @@ import dev.oauthsmtprelay.queue.BrokerDisk;
  * Each condition gets one warning naming the directory, the cause and the fix, a reminder at most every
  * {@code relay.spool.warning-interval}, and one info line when it ends; the files stay in the spool meanwhile.
  *
- * <p>Four hooks: {@link #begin} is the spool consumer's poll strategy and skips the poll while the queue cannot
- * take messages at all (so no file is read, parsed and rolled back for nothing); {@link #handleException} is its
+ * <p>The hooks: {@link #begin} is the spool consumer's poll strategy and skips the poll while the queue cannot
+ * take messages at all (so no file is read, parsed and rolled back for nothing), and with {@link #commit} and
+ * {@link #rollback} tells the {@link SpoolPollWatch} how long each poll takes; {@link #handleException} is its
  * exception handler; {@link #queueFailed} runs in the intake's error handler; {@link #queued} after each successful
  * enqueue.
  */
@@ -36,9 +37,13 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
     private final ConditionReport spool;
     private final ConditionReport dataDir;
     private final ConditionReport queue;
+    private final SpoolPollWatch pollWatch;
 
-    public SpoolIntakeProblems(Path spoolDir, BrokerDisk brokerDisk, Duration warningInterval, Clock clock) {
+    /** @param pollWatch told when each poll starts and ends, so that a poll that does not return shows */
+    public SpoolIntakeProblems(Path spoolDir, BrokerDisk brokerDisk, Duration warningInterval, SpoolPollWatch pollWatch,
+                               Clock clock) {
         this.spoolDir = spoolDir.toAbsolutePath().normalize();
+        this.pollWatch = pollWatch;
         this.brokerDisk = brokerDisk;
         this.spool = new ConditionReport(LOG, warningInterval, clock);
         this.dataDir = new ConditionReport(LOG, warningInterval, clock);
@@ -60,7 +65,19 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
             dataDir.clear("Data directory " + brokerDisk.directory() + " has room again (" + brokerDisk.usage()
                     + "); the waiting spool files are being queued again.");
         }
+        pollWatch.pollStarted();
         return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        pollWatch.pollEnded();
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception e) throws Exception {
+        pollWatch.pollEnded();
+        return super.rollback(consumer, endpoint, retryCounter, e);
     }
 
     /** Camel's file consumer could not take a file (it creates a lock file beside it first). */
