@@ -83,6 +83,8 @@ final class OperationsSetup {
         metrics.gauge("relay.queue.in.retry", "Messages waiting for their redelivery delay",
                 () -> orNaN(queue.inRetry()));
         metrics.gauge("relay.dead.letters", "Dead letters on disk", () -> deadLetters.list().size());
+        metrics.gauge("relay.broker.failovers", "Failovers (or reconnections) of the connection to an external "
+                + "broker since the relay started", broker::failovers);
         metrics.gauge("relay.delivery.paused", "1 while delivery is paused", () -> gate.isPaused() ? 1 : 0);
         metrics.gauge("relay.mailboxes.paused", "Sender mailboxes whose delivery is paused on their own",
                 () -> pauses.paused().size());
@@ -111,8 +113,8 @@ final class OperationsSetup {
                 clock);
         ConsoleToken consoleToken = new ConsoleToken(settings.optional(RelayKeys.CONSOLE_TOKEN));
         context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
-        StatusReport statusReport = new StatusReport(queue, broker.deliveryQueue(), deadLetters, gate, pauses,
-                environment.tokenService(), smtpListener,
+        StatusReport statusReport = new StatusReport(queue, broker, deadLetters, gate, pauses,
+                environment.accounts().all().stream().map(environment::tokenService).toList(), smtpListener,
                 context.getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class),
                 context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class), expiry);
         context.getRegistry().bind("relayStatus", statusReport);

@@ -32,12 +32,14 @@ public final class RelayBroker extends ServiceSupport {
     private final EmbeddedBroker embedded;
     private final ActiveMQConnectionFactory connectionFactory;
     private final CachingConnectionFactory producerConnectionFactory;
+    private final BrokerConnectionWatch watch;
 
     public RelayBroker(BrokerSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.embedded = settings.embedded() ? new EmbeddedBroker(settings) : null;
         this.connectionFactory = BrokerConnectionFactories.create(settings, embedded);
         this.producerConnectionFactory = BrokerConnectionFactories.caching(connectionFactory);
+        this.watch = embedded == null ? new BrokerConnectionWatch(connectionFactory) : null;
     }
 
     /** See {@link EmbeddedBroker#onFatalError(Consumer)}; an external broker's failures are not fatal here. */
@@ -54,6 +56,7 @@ public final class RelayBroker extends ServiceSupport {
         } else {
             LOG.info("Using the external broker {}{}", settings.externalUrl().get(),
                     settings.user().map(u -> " as " + u).orElse(""));
+            watch.start();
         }
     }
 
@@ -68,6 +71,9 @@ public final class RelayBroker extends ServiceSupport {
 
     @Override
     protected void doShutdown() {
+        if (watch != null) {
+            watch.close();
+        }
         producerConnectionFactory.destroy();
         connectionFactory.close();
     }
@@ -85,6 +91,19 @@ public final class RelayBroker extends ServiceSupport {
     /** The embedded broker, empty when an external broker is used. */
     public Optional<EmbeddedBroker> embeddedBroker() {
         return Optional.ofNullable(embedded);
+    }
+
+    /**
+     * The external broker the relay is connected to ({@code 127.0.0.1:61617}); empty with the embedded broker, and
+     * while the connection is lost.
+     */
+    public Optional<String> connectedTo() {
+        return watch == null ? Optional.empty() : watch.connectedTo();
+    }
+
+    /** How often the connection to an external broker failed over (or reconnected) since the relay started. */
+    public int failovers() {
+        return watch == null ? 0 : watch.failovers();
     }
 
     public BrokerSettings settings() {

@@ -38,7 +38,7 @@ class RelayKeysCoverageTest {
     private static final Set<String> METERS = Set.of("relay.messages.received", "relay.messages.delivered",
             "relay.messages.retried", "relay.messages.dead.lettered", "relay.messages.rejected",
             "relay.token.requests", "relay.token.failures", "relay.delivery.duration", "relay.delivery.paused",
-            "relay.mailboxes.paused", "relay.accounts.paused", "relay.spool.stalled.reads", "relay.spool.poll.stuck.seconds",
+            "relay.mailboxes.paused", "relay.accounts.paused", "relay.broker.failovers", "relay.spool.stalled.reads", "relay.spool.poll.stuck.seconds",
             "relay.queue.depth", "relay.queue.in.retry", "relay.dead.letters", "relay.credentials.expiry.seconds",
             "relay.listener.accepted",
             "relay.listener.bytes", "relay.listener.connections", "relay.listener.connections.open",

@@ -63,6 +63,14 @@ class StatusCommand implements Callable<Integer> {
         out.println("Relay at " + base);
         out.println("queue " + status.path("queue").asText() + ": " + number(status.path("queueDepth"))
                 + " message(s), " + number(status.path("inRetry")) + " waiting to retry");
+        JsonNode broker = status.path("broker");
+        if (broker.has("url")) {
+            out.println("broker: " + broker.path("url").asText() + ", " + (broker.path("connectedTo").isTextual()
+                    ? "connected to " + broker.path("connectedTo").asText() : "NOT connected") + ", "
+                    + broker.path("failovers").asInt() + " failover(s) since start");
+        } else if (broker.has("embedded")) {
+            out.println("broker: embedded, " + broker.path("embedded").asText());
+        }
         out.println("dead letters: " + status.path("deadLetters").asInt()
                 + (status.path("deadLetters").asInt() > 0 ? " (see 'dead-letter list')" : ""));
         if (status.path("paused").asBoolean()) {

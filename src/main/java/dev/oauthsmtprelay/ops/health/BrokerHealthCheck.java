@@ -31,6 +31,8 @@ public final class BrokerHealthCheck extends ReadinessCheck {
         }
         String url = broker.settings().externalUrl().orElse("?");
         builder.detail("broker", url);
+        broker.connectedTo().ifPresent(address -> builder.detail("connectedTo", address));
+        builder.detail("failovers", broker.failovers());
         try (Connection connection = broker.connectionFactory().createConnection()) {
             builder.up();
         } catch (Exception e) {

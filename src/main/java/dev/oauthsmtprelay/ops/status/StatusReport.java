@@ -21,6 +21,7 @@ import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.oauth.TokenService;
 import dev.oauthsmtprelay.ops.health.CredentialExpiryWatch;
+import dev.oauthsmtprelay.queue.RelayBroker;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 
 /**
@@ -33,29 +34,30 @@ public final class StatusReport implements Processor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final QueueStatistics queue;
-    private final String queueName;
+    private final RelayBroker broker;
     private final DeadLetterStore deadLetters;
     private final DeliveryGate gate;
     private final MailboxPauses pauses;
-    private final TokenService tokens;
+    private final List<TokenService> tokens;
     private final SmtpListener listener;
     private final DailyQuota quota;
     private final SendingSlots slots;
     private final CredentialExpiryWatch credentialExpiry;
 
     /**
+     * @param tokens   every account's token service
      * @param listener the SMTP listener, or null when {@code relay.listener.enabled=false}
      * @param quota    the daily limits per mailbox
      * @param slots    the per-minute pacing, or null without it
      */
-    public StatusReport(QueueStatistics queue, String queueName, DeadLetterStore deadLetters, DeliveryGate gate,
-            MailboxPauses pauses, TokenService tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots,
+    public StatusReport(QueueStatistics queue, RelayBroker broker, DeadLetterStore deadLetters, DeliveryGate gate,
+            MailboxPauses pauses, List<TokenService> tokens, SmtpListener listener, DailyQuota quota, SendingSlots slots,
             CredentialExpiryWatch credentialExpiry) {
         this.credentialExpiry = credentialExpiry;
         this.quota = quota;
         this.slots = slots;
         this.queue = queue;
-        this.queueName = queueName;
+        this.broker = broker;
         this.deadLetters = deadLetters;
         this.gate = gate;
         this.pauses = pauses;
@@ -71,9 +73,22 @@ public final class StatusReport implements Processor {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
+    private Map<String, Object> brokerReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        if (broker.embeddedBroker().isPresent()) {
+            report.put("embedded", broker.embeddedBroker().get().brokerDir().toString());
+        } else {
+            report.put("url", broker.settings().externalUrl().orElse(null));
+            report.put("connectedTo", broker.connectedTo().orElse(null));
+            report.put("failovers", broker.failovers());
+        }
+        return report;
+    }
+
     public Map<String, Object> report(RelayMetrics metrics) {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("queue", queueName);
+        report.put("queue", broker.deliveryQueue());
+        report.put("broker", brokerReport());
         report.put("queueDepth", queue.depth().isPresent() ? queue.depth().getAsLong() : null);
         report.put("inRetry", queue.inRetry().isPresent() ? queue.inRetry().getAsLong() : null);
         report.put("deadLetters", deadLetters.list().size());
@@ -100,7 +115,7 @@ public final class StatusReport implements Processor {
         }
         report.put("pausedAccounts", pausedAccounts);
         List<Map<String, Object>> cached = new ArrayList<>();
-        for (TokenService.CachedToken token : tokens.cachedTokens()) {
+        for (TokenService.CachedToken token : tokens.stream().flatMap(t -> t.cachedTokens().stream()).toList()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("key", token.key());
             entry.put("expiresAt", token.expiresAt() == null ? null : token.expiresAt().toString());
