@@ -82,4 +82,37 @@ class MailboxPausesTest {
         assertThat(pauses.heldUntil("billing@example.com", clock.instant())).isEmpty();
         assertThat(pauses.isEmpty()).isFalse();
     }
+
+    @Test
+    void an_account_pause_holds_every_mailbox_of_that_account_and_ends_when_the_probe_passes() {
+        MailboxPauses accounts = new MailboxPauses(mailbox -> {
+            probed.add(mailbox);
+            if (refused.contains(mailbox)) {
+                throw new DeliveryFailure(DeliveryFailure.Kind.CONFIGURATION, "secret refused", null, null);
+            }
+            return "235 2.7.0 Accepted";
+        }, mailbox -> mailbox.endsWith("@example.org") ? "subsidiary" : "group", PROBE, MAX_AGE, clock);
+        refused.add("billing@example.org");
+        accounts.pauseAccount("subsidiary", "Billing@Example.org", "AADSTS7000215 invalid client secret");
+
+        assertThat(accounts.heldUntil("sales@example.org", clock.instant())).as("another mailbox of the account")
+                .contains(clock.instant().plus(PROBE));
+        assertThat(accounts.heldUntil("payroll@example.com", clock.instant())).as("the other account").isEmpty();
+        assertThat(accounts.paused()).isEmpty();
+        assertThat(accounts.pausedAccounts()).singleElement().satisfies(pause -> {
+            assertThat(pause.account()).isEqualTo("subsidiary");
+            assertThat(pause.mailbox()).isEqualTo("billing@example.org");
+        });
+
+        accounts.probeAll();
+        assertThat(accounts.isEmpty()).isFalse();
+        assertThat(accounts.pausedAccounts()).singleElement().satisfies(pause ->
+                assertThat(pause.cause()).isEqualTo("secret refused"));
+        refused.clear();
+        accounts.probeAll();
+
+        assertThat(probed).containsExactly("billing@example.org", "billing@example.org");
+        assertThat(accounts.isEmpty()).isTrue();
+        assertThat(accounts.heldUntil("sales@example.org", clock.instant())).isEmpty();
+    }
 }
