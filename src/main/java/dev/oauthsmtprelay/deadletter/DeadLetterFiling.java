@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.deadletter;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,6 +17,11 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  * Files the queued message of the exchange (or a copy for some recipients) as a dead letter, as the
  * {@link DeadLetterRequest} on the exchange asks, and leaves the stored letter in {@link #FILED} for the
  * notification that may follow.
+ *
+ * <p>A dead letter that cannot be written (the data directory full or read-only) is not lost: the exchange is rolled
+ * back, so the message stays in the queue and is tried again after its redelivery delay, and it becomes the dead
+ * letter once the write succeeds. The condition gets one error line when it starts and one line when it ends, not a
+ * stack trace per attempt.
  */
 public final class DeadLetterFiling implements Processor {
 
@@ -25,6 +31,7 @@ public final class DeadLetterFiling implements Processor {
 
     private final DeadLetterStore store;
     private final Clock clock;
+    private final AtomicBoolean unwritable = new AtomicBoolean();
 
     public DeadLetterFiling(DeadLetterStore store, Clock clock) {
         this.store = store;
@@ -35,6 +42,19 @@ public final class DeadLetterFiling implements Processor {
         return store;
     }
 
+    private void keepInTheQueue(Exchange exchange, String id, DeadLetterStoreException e) {
+        if (unwritable.compareAndSet(false, true)) {
+            LOG.error("{} The message stays in the queue and is tried again after its redelivery delay; it becomes "
+                    + "the dead letter once it can be written. Further dead letters wait the same way; one line "
+                    + "follows when they can be written again.", e.getMessage());
+        } else {
+            LOG.debug("Dead letter {} still cannot be written; the message stays in the queue: {}", id,
+                    e.getMessage());
+        }
+        exchange.setRollbackOnly(true);
+        exchange.setRouteStop(true);
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         DeadLetterRequest request = DeadLetterRequest.of(exchange);
@@ -43,7 +63,16 @@ public final class DeadLetterFiling implements Processor {
         DeadLetter letter = new DeadLetter(id, DeliveryAttempt.queuedMime(exchange), QueuedMessage.mailFrom(in),
                 request.recipients(), DeliveryAttempt.mailbox(exchange), request.reason(), request.hubReply(),
                 QueuedMessage.deliveryCount(in), QueuedMessage.queuedAt(in), clock.instant(), QueuedMessage.source(in));
-        store.write(letter);
+        try {
+            store.write(letter);
+        } catch (DeadLetterStoreException e) {
+            keepInTheQueue(exchange, id, e);
+            return;
+        }
+        if (unwritable.compareAndSet(true, false)) {
+            LOG.info("Dead letters can be written to {} again; the messages kept in the queue meanwhile are filed "
+                    + "as they come round.", store.directory().toAbsolutePath());
+        }
         exchange.setProperty(FILED, letter);
         LOG.warn("Dead letter {} ({}) as {} for {} recipient(s) after {} ms: {}", id, QueuedMessage.messageId(in),
                 letter.senderMailbox() == null ? "(no mailbox)" : letter.senderMailbox(), request.recipients().size(),

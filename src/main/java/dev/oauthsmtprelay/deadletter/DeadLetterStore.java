@@ -62,8 +62,9 @@ public final class DeadLetterStore {
             AtomicFiles.write(metadataFile(letter.id()), DeadLetterJson.write(letter));
         } catch (IOException e) {
             throw new DeadLetterStoreException("Cannot write dead letter " + letter.id() + " to "
-                    + directory.toAbsolutePath() + ": " + describe(e) + ". Make that directory writable for the "
-                    + "relay's user, or set relay.data.dir to a writable directory (dead letters are kept in "
+                    + directory.toAbsolutePath() + ": " + describe(e) + ". Free space on its file system, make that "
+                    + "directory writable for the relay's user, or set relay.data.dir to a writable directory (dead "
+                    + "letters are kept in "
                     + "<relay.data.dir>/" + DIRECTORY_NAME + ").", e);
         }
     }

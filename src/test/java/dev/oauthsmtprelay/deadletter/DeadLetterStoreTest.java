@@ -168,7 +168,8 @@ class DeadLetterStoreTest {
         assertThatThrownBy(() -> store.write(letter("x", T0)))
                 .isInstanceOf(DeadLetterStoreException.class)
                 .hasMessageStartingWith("Cannot write dead letter x to " + notADirectory.resolve("deadletter").toAbsolutePath())
-                .hasMessageContaining("Make that directory writable for the relay's user, or set relay.data.dir to a "
-                        + "writable directory (dead letters are kept in <relay.data.dir>/deadletter).");
+                .hasMessageContaining("Free space on its file system, make that directory writable for the relay's "
+                        + "user, or set relay.data.dir to a writable directory (dead letters are kept in "
+                        + "<relay.data.dir>/deadletter).");
     }
 }
