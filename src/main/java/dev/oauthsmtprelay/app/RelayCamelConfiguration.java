@@ -36,6 +36,8 @@ import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
 import dev.oauthsmtprelay.delivery.receipt.DeliveryReceipts;
 import dev.oauthsmtprelay.delivery.smtp.XOAuth2MailSender;
+import dev.oauthsmtprelay.intake.ConditionReport;
+import dev.oauthsmtprelay.intake.jms.JmsIntakeDiskWatch;
 import dev.oauthsmtprelay.intake.parse.IntakeSettings;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
@@ -197,6 +199,11 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         RelayRoutes.addSpoolIntake(context, settings.optional(RelayKeys.SPOOL_ARCHIVE_DIR).orElse(null));
         if (jmsIntake.isPresent()) {
             RelayRoutes.addJmsIntake(context, jmsIntake.get().queues());
+            context.addService(new JmsIntakeDiskWatch(context, jmsIntake.get().queues().stream()
+                    .map(queue -> RelayRoutes.JMS_INTAKE_PREFIX + queue).toList(), new BrokerDisk(broker),
+                    settings.get(RelayKeys.BROKER_DISK_SCAN_PERIOD), new ConditionReport(
+                    LoggerFactory.getLogger("dev.oauthsmtprelay.intake.jms"),
+                    settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock)), true, true);
             RelayHealthChecks.register(context, jmsIntake.get().healthCheck());
             LOG.info("Taking messages from JMS queues {}", jmsIntake.get().describe());
         }

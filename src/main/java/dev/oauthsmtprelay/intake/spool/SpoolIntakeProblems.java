@@ -13,6 +13,7 @@ import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oauthsmtprelay.intake.ConditionReport;
 import dev.oauthsmtprelay.queue.BrokerDisk;
 
 /**

@@ -1,4 +1,4 @@
-package dev.oauthsmtprelay.intake.spool;
+package dev.oauthsmtprelay.intake;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,9 +7,9 @@ import java.time.Instant;
 import org.slf4j.Logger;
 
 /**
- * The log of one lasting condition (a read-only spool, a full data directory): one warning when it starts, a
- * reminder at most once per interval while it lasts, and one info line when it ends. A condition that shows on
- * every file and every poll would otherwise write hundreds of lines a minute.
+ * The log of one lasting condition (a read-only spool, a full data directory, an intake that waits): one warning
+ * when it starts, a reminder at most once per interval while it lasts, and one info line when it ends. A condition
+ * that shows on every file, message and poll would otherwise write hundreds of lines a minute.
  */
 public final class ConditionReport {
 

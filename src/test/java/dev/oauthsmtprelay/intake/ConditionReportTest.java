@@ -1,4 +1,4 @@
-package dev.oauthsmtprelay.intake.spool;
+package dev.oauthsmtprelay.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
