@@ -31,6 +31,7 @@ public final class RelayEnvironment {
     private final RelaySettings settings;
     private final Accounts accounts;
     private final Map<String, TokenService> tokenServices;
+    private SenderResolver senders;
 
     private RelayEnvironment(RelaySettings settings, Accounts accounts, Map<String, TokenService> tokenServices) {
         this.settings = settings;
@@ -76,9 +77,15 @@ public final class RelayEnvironment {
         return FromPolicy.of(settings.get(RelayKeys.REWRITE_FROM), accounts.domains().toArray(String[]::new));
     }
 
-    /** Which mailbox sends a message (relay.users, the served domains, relay.default-sender). */
-    public SenderResolver senders() {
-        return SenderResolver.from(settings, accounts.domains());
+    /**
+     * Which mailbox sends a message (relay.users, the served domains, relay.default-sender); the relay.users file is
+     * read on the first call only.
+     */
+    public synchronized SenderResolver senders() {
+        if (senders == null) {
+            senders = SenderResolver.from(settings, accounts.domains());
+        }
+        return senders;
     }
 
     /** The primary account's token service. */

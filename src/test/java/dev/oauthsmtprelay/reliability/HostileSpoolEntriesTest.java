@@ -4,7 +4,6 @@ import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 
@@ -83,22 +81,7 @@ class HostileSpoolEntriesTest {
         RelayHarness relay = bed.relay(dir, Map.of("relay.spool.min-age", "1s", "relay.spool.check-interval", "50"));
         Path spool = relay.spoolDir();
         Files.createDirectories(spool);
-        Path growing = spool.resolve("upload.eml");
-        Files.writeString(growing, "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: slow upload"
-                + "\r\n\r\n");
-        Thread writer = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Files.writeString(growing, "another line of a slow upload\r\n", StandardOpenOption.APPEND);
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                // the test is over
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "slow-writer");
-        writer.start();
+        SlowUpload upload = SlowUpload.start(spool.resolve("upload.eml"));
         try {
             // past the consumer's first poll (initial delay 1 s), which finds only the upload
             Thread.sleep(2500);
@@ -108,10 +91,9 @@ class HostileSpoolEntriesTest {
 
             assertThat(hub.awaitMessages(3, WAIT)).as("the files dropped after the growing one").hasSize(3);
             assertThat(hub.messages()).noneMatch(m -> m.dataAsString().contains("slow upload"));
-            assertThat(writer.isAlive()).as("the upload was still being written all along").isTrue();
+            assertThat(upload.stillWriting()).as("the upload was still being written all along").isTrue();
         } finally {
-            writer.interrupt();
-            writer.join();
+            upload.stop();
         }
         assertThat(hub.awaitMessages(4, WAIT)).as("the upload, once complete").hasSize(4);
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();

@@ -4,11 +4,9 @@ import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 
@@ -52,22 +50,7 @@ class StuckSpoolPollTest {
                 "relay.spool.lock-timeout", "60s", "relay.spool.min-age", "2s", "relay.spool.check-interval", "50"));
         Path spool = relay.spoolDir();
         Files.createDirectories(spool);
-        Path growing = spool.resolve("upload.eml");
-        Files.writeString(growing, "From: billing@example.com\r\nTo: customer@example.net\r\nSubject: slow upload"
-                + "\r\n\r\n");
-        Thread writer = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Files.writeString(growing, "another line\r\n", StandardOpenOption.APPEND);
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                // the test is over
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "slow-writer");
-        writer.start();
+        SlowUpload upload = SlowUpload.start(spool.resolve("upload.eml"));
         try {
             await(WAIT, () -> log.count(Level.WARN, "The spool poll has been running for") == 1,
                     () -> "one warning about the stuck poll");
@@ -82,10 +65,9 @@ class StuckSpoolPollTest {
             Thread.sleep(1500);
             assertThat(hub.messageCount()).as("nothing is taken while the poll is held").isZero();
             assertThat(log.count(Level.WARN, "The spool poll has been running for")).as("told once").isEqualTo(1);
-            assertThat(writer.isAlive()).as("the upload was still being written all along").isTrue();
+            assertThat(upload.stillWriting()).as("the upload was still being written all along").isTrue();
         } finally {
-            writer.interrupt();
-            writer.join();
+            upload.stop();
         }
 
         assertThat(hub.awaitMessages(2, WAIT)).as("the upload, once complete, and the file behind it").hasSize(2);
