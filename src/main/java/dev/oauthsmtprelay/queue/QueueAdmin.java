@@ -126,7 +126,12 @@ public final class QueueAdmin {
         return ((Number) management.invoke(ResourceNames.QUEUE + from, "moveMessages", filter, to)).intValue();
     }
 
-    /** Removes the matching messages for good; returns how many. */
+    /** How many matching messages a consumer holds right now: a delivery attempt is under way for them. */
+    public long delivering(String queue, String filter) throws JMSException {
+        return ((Number) management.invoke(ResourceNames.QUEUE + queue, "countDeliveringMessages", filter)).longValue();
+    }
+
+    /** Removes the matching messages for good; returns how many. Messages a consumer holds right now are not removed. */
     public int remove(String queue, String filter) throws JMSException {
         return ((Number) management.invoke(ResourceNames.QUEUE + queue, "removeMessages", filter)).intValue();
     }

@@ -169,6 +169,11 @@ class QueueCommand {
             JsonNode result = relay.post("/queue/" + action(), form);
             int count = result.path("count").asInt();
             out.println(done() + " " + count + " message(s) (" + result.path("selection").asText() + ")");
+            long inDelivery = result.path("inDelivery").asLong();
+            if (inDelivery > 0) {
+                out.println(inDelivery + " more matching message(s) are in a delivery attempt right now; run the "
+                        + "command again once it has ended (a successful attempt delivers them)");
+            }
             return count > 0 ? 0 : 1;
         }
     }

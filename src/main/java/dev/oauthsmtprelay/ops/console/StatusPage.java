@@ -117,7 +117,9 @@ public final class StatusPage implements Processor {
         Map<String, String> selection = new LinkedHashMap<>();
         selection.put("id", button.substring(space + 1));
         Map<String, Object> result = queue.act(action, QueueSelection.from(selection), "the status page");
-        return action + ": " + result.get("count") + " message(s) (" + result.get("selection") + ")";
+        Object inDelivery = result.get("inDelivery");
+        return action + ": " + result.get("count") + " message(s) (" + result.get("selection") + ")"
+                + (inDelivery == null ? "" : "; " + inDelivery + " in a delivery attempt right now, try again after it");
     }
 
     private String deadLetter(String action, String id) {

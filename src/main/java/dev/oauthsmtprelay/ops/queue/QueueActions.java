@@ -27,6 +27,9 @@ import dev.oauthsmtprelay.queue.QueueAdmin;
 public final class QueueActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueActions.class);
+    /** Long enough for a failing attempt to return its message, short of the CLI's 30 s request timeout. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(100);
     private static final Pattern AGE = Pattern.compile("(\\d+)\\s*([smhd])");
 
     private final QueueAdmin admin;
@@ -99,13 +102,20 @@ public final class QueueActions {
         return rows;
     }
 
-    /** hold, release, delete or retry-now on the selection; logged with the operator. */
+    /**
+     * hold, release, delete or retry-now on the selection; logged with the operator. A matching message that is
+     * in a delivery attempt cannot be moved or removed; hold and delete wait up to {@link #IN_FLIGHT_WAIT} for it to
+     * come back from that attempt (when the attempt succeeds, it is delivered and gone), and report what is still
+     * in an attempt after that.
+     */
     public Map<String, Object> act(String action, QueueSelection selection, String operator) throws Exception {
+        String filter = selection.filter();
+        String delivery = admin.deliveryQueue();
         int count = switch (action) {
-            case "hold" -> admin.move(admin.deliveryQueue(), selection.filter(), admin.holdQueue());
-            case "release" -> admin.move(admin.holdQueue(), selection.filter(), admin.deliveryQueue());
-            case "delete" -> admin.remove(admin.deliveryQueue(), selection.filter())
-                    + admin.remove(admin.holdQueue(), selection.filter());
+            case "hold" -> includingInFlight(() -> admin.move(delivery, filter, admin.holdQueue()), filter);
+            case "release" -> admin.move(admin.holdQueue(), filter, delivery);
+            case "delete" -> includingInFlight(() -> admin.remove(delivery, filter), filter)
+                    + admin.remove(admin.holdQueue(), filter);
             // Moving out and back drops the redelivery delay: the message is ready at once.
             case "retry-now" -> {
                 int moved = admin.move(admin.deliveryQueue(), selection.filter(), admin.holdQueue());
@@ -124,7 +134,27 @@ public final class QueueActions {
         result.put("action", action);
         result.put("selection", selection.description());
         result.put("count", count);
+        long inFlight = action.equals("hold") || action.equals("delete") ? admin.delivering(delivery, filter) : 0;
+        if (inFlight > 0) {
+            result.put("inDelivery", inFlight);
+        }
         return result;
+    }
+
+    /** Runs the move or removal again as messages in a delivery attempt come back to the queue, for a while. */
+    private int includingInFlight(QueueChange change, String filter) throws Exception {
+        int count = change.apply();
+        long deadline = System.nanoTime() + IN_FLIGHT_WAIT.toNanos();
+        while (admin.delivering(admin.deliveryQueue(), filter) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(IN_FLIGHT_POLL.toMillis());
+            count += change.apply();
+        }
+        return count;
+    }
+
+    @FunctionalInterface
+    private interface QueueChange {
+        int apply() throws Exception;
     }
 
     private Map<String, Object> entry(Map<String, Object> row, Instant now) {

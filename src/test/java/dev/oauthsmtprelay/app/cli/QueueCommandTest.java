@@ -120,6 +120,24 @@ class QueueCommandTest {
     }
 
     @Test
+    void hold_takes_a_message_that_was_in_a_delivery_attempt_once_the_attempt_fails() throws Exception {
+        XOAuth2SmtpHub slow = bed.hub();
+        slow.setDataReplyDelay(Duration.ofSeconds(3)).failNextData(1, "451 4.3.0 Temporary server error, try later");
+        RelayHarness relay = relay(slow);
+        relay.drop("a.eml", eml("billing@example.com", "statement"));
+        await(WAIT, () -> slow.connections().stream().anyMatch(c -> c.sentCommand("DATA")), () -> "DATA sent");
+
+        assertThat(queue("hold", "--sender", "billing@example.com")).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("held 1 message(s) (sender billing@example.com)")
+                .doesNotContain("delivery attempt right now");
+        assertThat(queue("list", "--sender", "billing@example.com")).isZero();
+        assertThat(out.toString()).contains(" held ");
+        Thread.sleep(1500);
+        assertThat(slow.messageCount()).as("a held message is not delivered").isZero();
+    }
+
+    @Test
     void an_action_without_the_token_is_refused_and_changes_nothing() throws Exception {
         XOAuth2SmtpHub refusing = bed.hub();
         refusing.setTokenValidator((mailbox, token) -> false);
