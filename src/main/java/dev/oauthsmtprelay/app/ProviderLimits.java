@@ -9,12 +9,16 @@ import org.slf4j.LoggerFactory;
 
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
+import dev.oauthsmtprelay.credentials.Accounts;
 import dev.oauthsmtprelay.credentials.Provider;
 import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
+import dev.oauthsmtprelay.delivery.pacing.MailboxGroups;
+import dev.oauthsmtprelay.delivery.pacing.MailboxLimit;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPacing;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.delivery.pacing.ProviderBackoff;
 import dev.oauthsmtprelay.delivery.pacing.SendingSlots;
+import dev.oauthsmtprelay.queue.BrokerSettings;
 
 /** The per-mailbox limits whose defaults come from the provider of the credentials: pacing and recipients. */
 final class ProviderLimits {
@@ -38,33 +42,63 @@ final class ProviderLimits {
     }
 
     /**
-     * {@code relay.quota.*}, with the provider's limits when unset; counted in {@code <data>/quota}. With accounts of
-     * both providers, Gmail's daily limit applies to every mailbox: the count is one for the whole relay.
+     * {@code relay.quota.*}, counted in {@code <data>/quota}. Unset, each mailbox gets its own provider's daily limit:
+     * Gmail's 2,000 messages for a Google account's mailbox, none for a Microsoft 365 one.
      */
     static DailyQuota quota(RelaySettings settings, RelayEnvironment environment, Clock clock) {
-        int messages = settings.optional(RelayKeys.QUOTA_MESSAGES_PER_DAY)
-                .orElse(uses(environment, Provider.GOOGLE) ? GOOGLE_MESSAGES_PER_DAY : 0);
+        MailboxLimit messages = settings.optional(RelayKeys.QUOTA_MESSAGES_PER_DAY).map(MailboxLimit::everywhere)
+                .orElseGet(() -> byProvider(environment, 0, GOOGLE_MESSAGES_PER_DAY));
         return new DailyQuota(messages, settings.get(RelayKeys.QUOTA_RECIPIENTS_PER_DAY),
                 settings.dataDir().resolve("quota"), clock);
     }
 
     /**
-     * {@code relay.pacing.messages-per-minute}, with the provider's limit when unset; null without pacing. With
-     * accounts of both providers, Exchange's rate applies to every mailbox.
+     * {@code relay.pacing.messages-per-minute}; null without pacing. Unset, each mailbox gets its own provider's rate:
+     * Exchange's 30 a minute for a Microsoft 365 account's mailbox, none for a Google one.
      */
     static SendingSlots slots(RelaySettings settings, RelayEnvironment environment, Clock clock) {
-        int perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE)
-                .orElse(uses(environment, Provider.MICROSOFT) ? MICROSOFT_PER_MINUTE : 0);
-        if (perMinute == 0) {
+        Integer perMinute = settings.optional(RelayKeys.PACING_MESSAGES_PER_MINUTE).orElse(null);
+        MailboxLimit limit = perMinute != null ? MailboxLimit.everywhere(perMinute)
+                : byProvider(environment, MICROSOFT_PER_MINUTE, 0);
+        if (!limit.any()) {
             return null;
         }
-        LOG.info("Pacing: at most {} message(s) a minute per sender mailbox ({})", perMinute,
-                RelayKeys.PACING_MESSAGES_PER_MINUTE);
-        return new SendingSlots(perMinute, Duration.ofMinutes(1), clock);
+        LOG.info("Pacing: at most {} a minute per sender mailbox ({})", perMinute != null ? perMinute + " message(s)"
+                : MICROSOFT_PER_MINUTE + " message(s) for Microsoft 365 mailboxes", RelayKeys.PACING_MESSAGES_PER_MINUTE);
+        return new SendingSlots(limit, Duration.ofMinutes(1), clock);
+    }
+
+    /** A limit that follows the provider of the account sending as the mailbox (0 for a mailbox no account serves). */
+    static MailboxLimit byProvider(RelayEnvironment environment, int microsoft, int google) {
+        Accounts accounts = environment.accounts();
+        boolean any = (microsoft > 0 && uses(environment, Provider.MICROSOFT))
+                || (google > 0 && uses(environment, Provider.GOOGLE));
+        return new MailboxLimit(mailbox -> accounts.forMailbox(mailbox)
+                .map(account -> account.credentials().provider() == Provider.MICROSOFT ? microsoft : google)
+                .orElse(0), any);
     }
 
     private static boolean uses(RelayEnvironment environment, Provider provider) {
         return environment.accounts().all().stream().anyMatch(a -> a.credentials().provider() == provider);
+    }
+
+    /**
+     * {@code relay.pacing.mailbox-groups}. {@code auto} turns the groups on when other relays can share the broker (an
+     * external one, or the embedded one listening on TCP) and there are limits to hold for them: per-minute pacing or a
+     * daily quota. Without limits the groups would only cost throughput: one consumer per mailbox instead of all.
+     */
+    static MailboxGroups groups(RelaySettings settings, BrokerSettings broker, RelayEnvironment environment,
+                                SendingSlots slots, DailyQuota quota) {
+        String choice = settings.get(RelayKeys.PACING_MAILBOX_GROUPS);
+        boolean shared = broker.externalUrl().isPresent() || broker.listenUrl().isPresent();
+        boolean limited = slots != null || quota.limited();
+        boolean enabled = choice.equals("auto") ? shared && limited : choice.equals("true");
+        if (enabled) {
+            LOG.info("Mailbox groups: the broker hands each sender mailbox's mail to one consumer at a time across "
+                    + "all relays that share it, so the mailbox's limits hold for all of them ({}={})",
+                    RelayKeys.PACING_MAILBOX_GROUPS, choice);
+        }
+        return new MailboxGroups(environment.senders(), enabled);
     }
 
     /**

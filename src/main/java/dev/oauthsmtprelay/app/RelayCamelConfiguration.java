@@ -172,6 +172,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
             beans.bind("relaySendingSlots", slots);
         }
         beans.bind("relayMailboxPacing", ProviderLimits.pacing(environment, slots, quota, backoff, pauses, clock));
+        beans.bind("relayMailboxGroups", ProviderLimits.groups(settings, brokerSettings, environment,
+                slots, quota));
         beans.bind("relayDeliveryPreparation", new DeliveryPreparation(environment.senders(),
                 environment.fromPolicy(), new QueuedBodyFiles(settings.dataDir().resolve("delivery"), streamThreshold),
                 accounts));

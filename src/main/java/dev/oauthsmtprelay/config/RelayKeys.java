@@ -10,6 +10,7 @@ import static dev.oauthsmtprelay.config.ValueType.PATH;
 import static dev.oauthsmtprelay.config.ValueType.PERCENT;
 import static dev.oauthsmtprelay.config.ValueType.STRING;
 import static dev.oauthsmtprelay.config.ValueType.integer;
+import static dev.oauthsmtprelay.config.ValueType.oneOf;
 import static dev.oauthsmtprelay.config.ValueType.number;
 import static dev.oauthsmtprelay.config.ValueType.wholeNumber;
 
@@ -233,6 +234,9 @@ public final class RelayKeys {
     public static final Key<Integer> PACING_MESSAGES_PER_MINUTE = key("relay.pacing.messages-per-minute",
             Stage.DELIVERY, integer(0, 1_000_000), null,
             "Messages per sender mailbox per minute; unset: 30 for Microsoft 365, none for Google; 0 = no pacing.");
+    public static final Key<String> PACING_MAILBOX_GROUPS = key("relay.pacing.mailbox-groups", Stage.DELIVERY,
+            oneOf("auto", "true", "false"), "auto",
+            "One consumer per mailbox across relays on one broker; auto = shared broker and pacing or quotas.");
     public static final Key<Integer> DELIVERY_RECIPIENTS_PER_TRANSACTION = key(
             "relay.delivery.recipients-per-transaction", Stage.DELIVERY, integer(0, 1_000_000), null,
             "RCPT TO per SMTP transaction, the rest in copies; unset: 500 Microsoft 365, 100 Google; 0 = all.");

@@ -41,6 +41,18 @@ public final class ValueType<T> {
         this.reader = reader;
     }
 
+    /** One of these words, in any case; read as the word in lower case. */
+    public static ValueType<String> oneOf(String... words) {
+        List<String> choices = Arrays.asList(words);
+        return new ValueType<>("one of " + String.join(", ", choices), "", text -> {
+            String word = text.toLowerCase(Locale.ROOT);
+            if (!choices.contains(word)) {
+                throw new IllegalArgumentException("not one of " + choices);
+            }
+            return word;
+        });
+    }
+
     /** Whole numbers from {@code min} to {@code max}. */
     public static ValueType<Integer> integer(int min, int max) {
         return new ValueType<>(wholeNumberForm(min, max), "", text -> {

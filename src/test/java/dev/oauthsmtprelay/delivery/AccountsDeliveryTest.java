@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.delivery.pacing.DailyQuota;
 import dev.oauthsmtprelay.delivery.pacing.MailboxPauses;
 import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.HttpGet;
@@ -157,5 +158,37 @@ class AccountsDeliveryTest {
             deadLetter = Files.readString(files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow());
         }
         assertThat(deadLetter).contains("someone@elsewhere.test", "example.com", "example.net");
+    }
+
+    @Test
+    void each_mailbox_gets_the_limits_of_its_own_provider_when_both_providers_are_in_one_relay() throws Exception {
+        IssuedTokens microsoft = IssuedTokens.applicationTokens(bed.tokens(), "tenant");
+        IssuedTokens google = IssuedTokens.mailboxTokens(bed.tokens(), "google");
+        XOAuth2SmtpHub hub = bed.hub(builder -> builder.tokenValidator((mailbox, token) ->
+                mailbox.endsWith("@example.net") ? google.test(mailbox, token) : microsoft.test(mailbox, token)));
+        Path o365 = TestCredentials.microsoftFile(dir, bed.tokens());
+        Path workspace = TestCredentials.write(dir, "workspace.json",
+                TestCredentials.googleFields(bed.tokens().tokenEndpoint("google"), "example.net"));
+        // unset: the providers' defaults
+        RelayHarness relay = bed.harness(dir, o365, Map.of("relay.credentials", o365 + "," + workspace,
+                "relay.pacing.messages-per-minute", "", "relay.quota.messages-per-day", "")).start();
+
+        for (int i = 0; i < 35; i++) {
+            relay.drop("invoice-" + i + ".eml", eml("invoices@example.com", i));
+            relay.drop("scan-" + i + ".eml", eml("scanner@example.net", i));
+        }
+
+        await(WAIT, () -> deliveredFrom(hub, "scanner@example.net").size() == 35,
+                () -> "the Google mailbox is not paced to Exchange's rate: 35 delivered, got "
+                        + deliveredFrom(hub, "scanner@example.net").size());
+        await(WAIT, () -> deliveredFrom(hub, "invoices@example.com").size() == 30,
+                () -> "30 from the Microsoft 365 mailbox, got " + deliveredFrom(hub, "invoices@example.com").size());
+        Thread.sleep(2000);
+        assertThat(deliveredFrom(hub, "invoices@example.com")).as("Exchange's 30 a minute").hasSize(30);
+        assertThat(relay.queueDepth()).as("the other 5 wait in the queue for their slot").isEqualTo(5);
+        DailyQuota quota = relay.context().getRegistry().findSingleByType(DailyQuota.class);
+        assertThat(quota.usage("scanner@example.net").messageLimit()).as("Gmail's daily limit").isEqualTo(2000);
+        assertThat(quota.usage("scanner@example.net").messages()).isEqualTo(35);
+        assertThat(quota.usage("invoices@example.com").messageLimit()).as("none for Microsoft 365").isZero();
     }
 }

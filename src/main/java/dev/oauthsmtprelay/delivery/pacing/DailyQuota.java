@@ -49,7 +49,7 @@ public final class DailyQuota {
                         int waiting, Instant lastWaiterAt) {
     }
 
-    private final int messagesPerDay;
+    private final MailboxLimit messagesPerDay;
     private final int recipientsPerDay;
     private final Path dir;
     private final Clock clock;
@@ -61,6 +61,11 @@ public final class DailyQuota {
     private Consumer<String> mailboxSeen = mailbox -> { };
 
     public DailyQuota(int messagesPerDay, int recipientsPerDay, Path dir, Clock clock) {
+        this(MailboxLimit.everywhere(messagesPerDay), recipientsPerDay, dir, clock);
+    }
+
+    /** @param messagesPerDay each mailbox's messages in 24 h (0 = none); the recipients' limit is one for all */
+    public DailyQuota(MailboxLimit messagesPerDay, int recipientsPerDay, Path dir, Clock clock) {
         this.messagesPerDay = messagesPerDay;
         this.recipientsPerDay = recipientsPerDay;
         this.dir = dir;
@@ -69,7 +74,7 @@ public final class DailyQuota {
     }
 
     public boolean limited() {
-        return messagesPerDay > 0 || recipientsPerDay > 0;
+        return messagesPerDay.any() || recipientsPerDay > 0;
     }
 
     /**
@@ -89,6 +94,7 @@ public final class DailyQuota {
             waiters.removeFirst(); // its own place in the line
         }
         int messages = sent.size();
+        int messagesPerDay = this.messagesPerDay.of(mailbox);
         int total = sent.stream().mapToInt(Sent::recipients).sum();
         Instant free = now;
         // a new message queues up behind every waiter; one that is back goes before those due later
@@ -143,7 +149,7 @@ public final class DailyQuota {
     /** Fills what is left of the mailbox's limits with one send now. */
     synchronized void usedUp(String mailbox) {
         Usage usage = usage(mailbox);
-        int messages = messagesPerDay == 0 ? 0 : Math.max(0, messagesPerDay - usage.messages());
+        int messages = usage.messageLimit() == 0 ? 0 : Math.max(0, usage.messageLimit() - usage.messages());
         int recipients = recipientsPerDay == 0 ? 0 : Math.max(0, recipientsPerDay - usage.recipients());
         if (messages == 0 && recipients == 0) {
             return;
@@ -181,7 +187,7 @@ public final class DailyQuota {
         Deque<Sent> sent = prune(mailbox, now);
         Deque<Instant> waiters = waiting.getOrDefault(mailbox, new ArrayDeque<>());
         waiters.removeIf(time -> time.isBefore(now.minus(Duration.ofMinutes(1))));
-        return new Usage(mailbox, sent.size(), messagesPerDay, sent.stream().mapToInt(Sent::recipients).sum(),
+        return new Usage(mailbox, sent.size(), messagesPerDay.of(mailbox), sent.stream().mapToInt(Sent::recipients).sum(),
                 recipientsPerDay, waiters.size(), waiters.isEmpty() ? null : waiters.peekLast());
     }
 

@@ -19,15 +19,20 @@ import java.util.TreeSet;
  */
 public final class SendingSlots {
 
-    private final int limit;
+    private final MailboxLimit limit;
     private final Duration window;
     private final Clock clock;
     private final Map<String, List<Instant>> slotsByMailbox = new HashMap<>();
 
     public SendingSlots(int limit, Duration window, Clock clock) {
+        this(MailboxLimit.everywhere(limit), window, clock);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
+    }
+
+    /** @param limit sends per window for each mailbox; a mailbox whose limit is 0 always goes now */
+    public SendingSlots(MailboxLimit limit, Duration window, Clock clock) {
         this.limit = limit;
         this.window = window;
         this.clock = clock;
@@ -41,6 +46,10 @@ public final class SendingSlots {
      */
     public synchronized Instant next(String mailbox, Instant reserved) {
         Instant now = clock.instant();
+        int limit = this.limit.of(mailbox);
+        if (limit < 1) {
+            return now;
+        }
         List<Instant> slots = slotsByMailbox.computeIfAbsent(mailbox, m -> new ArrayList<>());
         // sorted: the slots that left the window are a prefix, so a backlog of 50,000 is not scanned on every call
         Instant cutoff = now.minus(window);

@@ -70,6 +70,26 @@ class PacingDeliveryTest {
     }
 
     @Test
+    void with_mailbox_groups_a_paced_message_keeps_its_mailboxs_group_while_it_waits() throws Exception {
+        XOAuth2SmtpHub hub = bed.hub();
+        RelayHarness relay = bed.relay(dir, Map.of("relay.pacing.messages-per-minute", 2,
+                "relay.pacing.mailbox-groups", "true"));
+        for (int i = 0; i < 5; i++) {
+            relay.drop("statement-" + i + ".eml", "From: Statements@Example.com\r\nTo: c" + i + "@example.net\r\n"
+                    + "Subject: statement " + i + "\r\n\r\nx\r\n");
+        }
+        await(WAIT, () -> hub.messageCount() == 2, () -> hub.messageCount() + " delivered, expected the first 2");
+        Queue queue = relay.context().hasService(RelayBroker.class).embeddedBroker().orElseThrow().server()
+                .locateQueue("relay.outbound");
+        await(WAIT, () -> queue.getScheduledCount() == 3, () -> queue.getScheduledCount() + " scheduled, expected 3");
+
+        assertThat(queue.getScheduledMessages())
+                .extracting(ref -> String.valueOf(ref.getMessage().getGroupID()))
+                .as("back at their slot, they go to the consumer that holds the mailbox's group")
+                .containsOnly("statements@example.com");
+    }
+
+    @Test
     void a_providers_daily_limit_reply_sets_the_count_to_the_limit_and_the_mail_waits_instead_of_retrying() throws Exception {
         XOAuth2SmtpHub hub = bed.hub();
         hub.failNextData(1, "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to "

@@ -36,6 +36,22 @@ class SendingSlotsTest {
     }
 
     @Test
+    void each_mailbox_is_paced_to_its_own_limit_and_a_mailbox_without_one_always_goes_now() {
+        SendingSlots mixed = new SendingSlots(new MailboxLimit(mailbox -> mailbox.endsWith("@example.com") ? 2 : 0,
+                true), MINUTE, clock);
+        List<Instant> exchange = new ArrayList<>();
+        List<Instant> gmail = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            exchange.add(mixed.next("invoices@example.com", null));
+            gmail.add(mixed.next("scanner@example.net", null));
+        }
+        assertThat(exchange).containsExactly(START, START, START.plus(MINUTE), START.plus(MINUTE),
+                START.plus(MINUTE.multipliedBy(2)));
+        assertThat(gmail).containsOnly(START);
+        assertThat(mixed.mailboxes()).containsExactly("invoices@example.com");
+    }
+
+    @Test
     void a_message_back_at_its_slot_claims_it_instead_of_taking_another() {
         for (int i = 0; i < 30; i++) {
             slots.next("a@example.com", null);
