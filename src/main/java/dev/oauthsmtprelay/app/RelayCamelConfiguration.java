@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -165,11 +166,18 @@ public class RelayCamelConfiguration implements CamelConfiguration {
                         mailbox, () -> quota.usage(mailbox).recipients());
                 metrics.mailboxGauge("relay.mailbox.waiting", "Messages of the mailbox waiting in the queue for its "
                         + "daily limit to free", mailbox, () -> quota.usage(mailbox).waiting());
+                metrics.mailboxGauge("relay.mailbox.quota.frees.seconds", "Seconds until the first of the mailbox's "
+                        + "messages waiting for its daily limit may go; 0 when none waits", mailbox,
+                        () -> quota.freesAt(mailbox).map(at -> Math.max(0, Duration.between(clock.instant(), at)
+                                .toSeconds())).orElse(0L));
             });
         }
         SendingSlots slots = ProviderLimits.slots(settings, environment, clock);
         if (slots != null) {
             beans.bind("relaySendingSlots", slots);
+            slots.onMailbox(mailbox -> metrics.mailboxGauge("relay.mailbox.paced", "Messages of the mailbox waiting "
+                    + "in the queue for their sending slot (relay.pacing.messages-per-minute)", mailbox,
+                    () -> slots.waiting(mailbox)));
         }
         beans.bind("relayMailboxPacing", ProviderLimits.pacing(environment, slots, quota, backoff, pauses, clock));
         beans.bind("relayMailboxGroups", ProviderLimits.groups(settings, brokerSettings, environment,

@@ -484,6 +484,24 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         }
     }
 
+    /**
+     * Exchange Online's per-minute rate, as Exchange applies it: it accepts every message, and those beyond
+     * {@code perMinute} in any 60 seconds for one mailbox wait in the mailbox's Outbox, carried over to the following
+     * minutes. Returns how many of the mailbox's accepted messages came while {@code perMinute} others of it had come
+     * in the 60 seconds before: 0 when the sender kept to the rate, otherwise what Exchange would have held back.
+     */
+    public int heldBackByRate(String mailbox, int perMinute) {
+        List<Instant> times = messages().stream().filter(m -> mailbox.equalsIgnoreCase(m.authenticatedMailbox()))
+                .map(ReceivedMessage::receivedAt).sorted().toList();
+        int heldBack = 0;
+        for (int i = perMinute; i < times.size(); i++) {
+            if (times.get(i).isBefore(times.get(i - perMinute).plus(Duration.ofMinutes(1)))) {
+                heldBack++;
+            }
+        }
+        return heldBack;
+    }
+
     /** Waits until at least {@code count} messages were accepted; throws {@link AssertionError} on timeout. */
     public List<ReceivedMessage> awaitMessages(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

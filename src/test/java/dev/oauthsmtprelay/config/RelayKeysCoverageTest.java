@@ -43,7 +43,8 @@ class RelayKeysCoverageTest {
             "relay.listener.accepted",
             "relay.listener.bytes", "relay.listener.connections", "relay.listener.connections.open",
             "relay.listener.refused", "relay.build.info", "relay.graph.requests", "relay.graph.throttled",
-            "relay.graph.retries", "relay.mailbox.messages", "relay.mailbox.recipients", "relay.mailbox.waiting");
+            "relay.graph.retries", "relay.mailbox.messages", "relay.mailbox.recipients", "relay.mailbox.waiting",
+            "relay.mailbox.paced", "relay.mailbox.quota.frees.seconds");
     /** File names in examples. Queue names are defaults of keys and need no entry. */
     private static final Set<String> FILE_NAMES = Set.of("relay.properties", "relay.sample.properties", "relay.log");
 

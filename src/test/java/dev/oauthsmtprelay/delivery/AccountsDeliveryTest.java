@@ -185,6 +185,7 @@ class AccountsDeliveryTest {
                 () -> "30 from the Microsoft 365 mailbox, got " + deliveredFrom(hub, "invoices@example.com").size());
         Thread.sleep(2000);
         assertThat(deliveredFrom(hub, "invoices@example.com")).as("Exchange's 30 a minute").hasSize(30);
+        assertThat(hub.heldBackByRate("invoices@example.com", 30)).isZero();
         assertThat(relay.queueDepth()).as("the other 5 wait in the queue for their slot").isEqualTo(5);
         DailyQuota quota = relay.context().getRegistry().findSingleByType(DailyQuota.class);
         assertThat(quota.usage("scanner@example.net").messageLimit()).as("Gmail's daily limit").isEqualTo(2000);

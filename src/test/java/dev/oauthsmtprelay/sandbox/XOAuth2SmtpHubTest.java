@@ -76,6 +76,21 @@ class XOAuth2SmtpHubTest {
     }
 
     @Test
+    void counts_what_exchange_would_hold_back_beyond_a_mailboxs_rate() throws Exception {
+        try (XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder().acceptToken(ALICE, GOOD_TOKEN).start()) {
+            for (int i = 0; i < 5; i++) {
+                send(angus(hub, "smtp", hub.hostName()), "smtp", ALICE, GOOD_TOKEN,
+                        message(ALICE, "n" + i, "x\r\n", "bob@example.net"));
+            }
+            hub.awaitMessages(5, WAIT);
+
+            assertThat(hub.heldBackByRate(ALICE, 3)).as("5 within a minute at 3 a minute").isEqualTo(2);
+            assertThat(hub.heldBackByRate(ALICE, 5)).isZero();
+            assertThat(hub.heldBackByRate("bob@example.net", 1)).isZero();
+        }
+    }
+
+    @Test
     void should_reject_a_bad_token_like_gmail_with_a_334_error_challenge() throws Exception {
         try (XOAuth2SmtpHub hub = XOAuth2SmtpHub.builder().acceptToken(ALICE, GOOD_TOKEN).start()) {
             Properties props = angus(hub, "smtp", hub.hostName());

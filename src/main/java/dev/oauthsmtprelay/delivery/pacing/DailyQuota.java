@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -187,8 +188,16 @@ public final class DailyQuota {
         Deque<Sent> sent = prune(mailbox, now);
         Deque<Instant> waiters = waiting.getOrDefault(mailbox, new ArrayDeque<>());
         waiters.removeIf(time -> time.isBefore(now.minus(Duration.ofMinutes(1))));
-        return new Usage(mailbox, sent.size(), messagesPerDay.of(mailbox), sent.stream().mapToInt(Sent::recipients).sum(),
+        return new Usage(mailbox, sent.size(), messagesPerDay.of(mailbox),
+                sent.stream().mapToInt(Sent::recipients).sum(),
                 recipientsPerDay, waiters.size(), waiters.isEmpty() ? null : waiters.peekLast());
+    }
+
+    /** When the first of the mailbox's messages that wait for the window may go; empty when none waits. */
+    public synchronized Optional<Instant> freesAt(String mailbox) {
+        Instant now = clock.instant();
+        Deque<Instant> waiters = waiting.getOrDefault(mailbox, new ArrayDeque<>());
+        return waiters.stream().filter(time -> time.isAfter(now)).findFirst();
     }
 
     /** Told of every mailbox counted, those already on disk at once: the metrics register its gauges. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * At most {@code limit} sends per mailbox in any {@code window}, handed out as times: a send that fits goes now, the
@@ -23,6 +24,7 @@ public final class SendingSlots {
     private final Duration window;
     private final Clock clock;
     private final Map<String, List<Instant>> slotsByMailbox = new HashMap<>();
+    private Consumer<String> mailboxSeen = mailbox -> { };
 
     public SendingSlots(int limit, Duration window, Clock clock) {
         this(MailboxLimit.everywhere(limit), window, clock);
@@ -50,7 +52,12 @@ public final class SendingSlots {
         if (limit < 1) {
             return now;
         }
-        List<Instant> slots = slotsByMailbox.computeIfAbsent(mailbox, m -> new ArrayList<>());
+        List<Instant> slots = slotsByMailbox.get(mailbox);
+        if (slots == null) {
+            slots = new ArrayList<>();
+            slotsByMailbox.put(mailbox, slots);
+            mailboxSeen.accept(mailbox);
+        }
         // sorted: the slots that left the window are a prefix, so a backlog of 50,000 is not scanned on every call
         Instant cutoff = now.minus(window);
         int expired = 0;
@@ -78,6 +85,26 @@ public final class SendingSlots {
         }
         Instant last = slots.get(slots.size() - 1);
         return last.isAfter(clock.instant()) ? Optional.of(last) : Optional.empty();
+    }
+
+    /** How many of the mailbox's messages hold a sending slot still ahead: they wait in the queue for it. */
+    public synchronized int waiting(String mailbox) {
+        List<Instant> slots = slotsByMailbox.get(mailbox);
+        if (slots == null) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        int ahead = 0;
+        for (int i = slots.size() - 1; i >= 0 && slots.get(i).isAfter(now); i--) {
+            ahead++;
+        }
+        return ahead;
+    }
+
+    /** Told of every mailbox the first time it sends: the metrics register its gauges. */
+    public synchronized void onMailbox(Consumer<String> listener) {
+        this.mailboxSeen = listener;
+        slotsByMailbox.keySet().stream().sorted().forEach(listener);
     }
 
     /** The mailboxes that have sent or reserved in the last window. */

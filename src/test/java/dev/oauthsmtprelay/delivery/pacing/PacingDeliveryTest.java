@@ -57,6 +57,9 @@ class PacingDeliveryTest {
         assertThat(hub.messageCount()).as("the other 5 statements wait for the next minute").isEqualTo(6);
         assertThat(queue.getScheduledCount()).isEqualTo(5);
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
+        assertThat(RelayMetrics.of(relay.context()).scrape())
+                .contains("relay_mailbox_paced{mailbox=\"statements@example.com\"} 5.0")
+                .contains("relay_mailbox_paced{mailbox=\"alerts@example.com\"} 0.0");
 
         Map<String, Object> status = ((StatusReport) relay.context().getRegistry().lookupByName("relayStatus"))
                 .report(RelayMetrics.of(relay.context()));
@@ -111,8 +114,11 @@ class PacingDeliveryTest {
                 .isAfter(Instant.now().plus(Duration.ofHours(23)));
         assertThat(relay.filesIn(relay.deadLetterDir(), ".json")).isZero();
         // the per-mailbox metrics say the same
-        String metrics = dev.oauthsmtprelay.ops.metrics.RelayMetrics.of(relay.context()).scrape();
+        String metrics = RelayMetrics.of(relay.context()).scrape();
         assertThat(metrics).contains("relay_mailbox_recipients{mailbox=\"statements@example.com\"} 1000.0")
-                .contains("relay_mailbox_waiting{mailbox=\"statements@example.com\"} 1.0");
+                .contains("relay_mailbox_waiting{mailbox=\"statements@example.com\"} 1.0")
+                // about 24 hours
+                .containsPattern("relay_mailbox_quota_frees_seconds\\{mailbox=\"statements@example.com\"} "
+                        + "8[2-6]\\d{3}\\.0");
     }
 }

@@ -53,6 +53,7 @@ class SharedMailboxLimitsTest {
                         + "peak %d connection(s)%n", mailbox, sent, PER_MAILBOX, relays.size(),
                         hub.peakConnectionsOf(mailbox));
                 assertThat(sent).as(mailbox + " in its first minute").isEqualTo(PER_MINUTE);
+                assertThat(hub.heldBackByRate(mailbox, PER_MINUTE)).as("what Exchange would hold back").isZero();
                 assertThat(hub.peakConnectionsOf(mailbox)).as(mailbox + "'s connections").isBetween(1, 3);
             }
             System.out.printf("shared limits: relay-a delivered %d, relay-b %d%n", relays.get(0).delivered(),
@@ -61,7 +62,8 @@ class SharedMailboxLimitsTest {
             assertThat(hub.connectionLimitRefusals()).isZero();
 
             // the instance that sent most stops: the broker gives its groups to the other one, which sends on
-            RelayProcess busiest = relays.get(0).delivered() >= relays.get(1).delivered() ? relays.get(0) : relays.get(1);
+            RelayProcess busiest = relays.get(0).delivered() >= relays.get(1).delivered()
+                    ? relays.get(0) : relays.get(1);
             RelayProcess survivor = busiest == relays.get(0) ? relays.get(1) : relays.get(0);
             busiest.kill();
             int first = MAILBOXES * PER_MAILBOX;
