@@ -198,7 +198,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
 
         // Intake over SMTP, when configured.
         SmtpListener smtpListener = SmtpListenerSetup.install(context, settings,
-                environment.accounts().domains(), parser, clock).orElse(null);
+                environment.accounts().domains(), parser, broker, clock).orElse(null);
 
         // Dead letters, and what operators use.
         beans.bind("relayDeadLetterFiling", new DeadLetterFiling(deadLetterStore, clock));

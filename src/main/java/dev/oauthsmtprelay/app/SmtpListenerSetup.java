@@ -10,12 +10,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.config.RelaySettings;
 import dev.oauthsmtprelay.delivery.receipt.DeliveryNotification;
+import dev.oauthsmtprelay.intake.ConditionReport;
 import dev.oauthsmtprelay.intake.parse.MessageParser;
 import dev.oauthsmtprelay.intake.smtp.CamelSubmitter;
 import dev.oauthsmtprelay.intake.smtp.ListenerLogins;
@@ -23,11 +25,14 @@ import dev.oauthsmtprelay.intake.smtp.ListenerSettings;
 import dev.oauthsmtprelay.intake.smtp.ListenerStats;
 import dev.oauthsmtprelay.intake.smtp.ListenerTls;
 import dev.oauthsmtprelay.intake.smtp.ListenerUsers;
+import dev.oauthsmtprelay.intake.smtp.QueueRoom;
 import dev.oauthsmtprelay.intake.smtp.SmtpIntake;
 import dev.oauthsmtprelay.intake.smtp.SmtpListener;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.health.SmtpListenerHealthCheck;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.queue.BrokerDisk;
+import dev.oauthsmtprelay.queue.RelayBroker;
 
 /**
  * The SMTP listener ({@code relay.listener.*}), present only with {@code relay.listener.enabled=true}: binds
@@ -44,7 +49,7 @@ final class SmtpListenerSetup {
 
     /** @param servedDomains the accounts' domains, whose senders the listener takes by default */
     static Optional<SmtpListener> install(CamelContext context, RelaySettings relaySettings, List<String> servedDomains,
-                                          MessageParser parser, Clock clock) throws Exception {
+                                          MessageParser parser, RelayBroker broker, Clock clock) throws Exception {
         ListenerSettings settings = ListenerSettings.from(relaySettings, servedDomains);
         if (!settings.enabled()) {
             return Optional.empty();
@@ -64,8 +69,11 @@ final class SmtpListenerSetup {
         AuthenticationHandlerFactory auth = settings.auth() == ListenerSettings.Auth.NONE ? null
                 : new ListenerLogins(ListenerUsers.load(settings.usersFile()), settings.maxLoginFailures());
         ListenerStats stats = new ListenerStats();
-        SmtpListener listener = new SmtpListener(settings, new CamelSubmitter(context.createProducerTemplate()), stats,
-                tls, auth);
+        QueueRoom room = new QueueRoom(new BrokerDisk(broker), new ConditionReport(
+                LoggerFactory.getLogger("dev.oauthsmtprelay.intake.smtp"),
+                relaySettings.get(RelayKeys.SPOOL_WARNING_INTERVAL), clock));
+        SmtpListener listener = new SmtpListener(settings, new CamelSubmitter(context.createProducerTemplate(), room),
+                stats, tls, auth);
         context.getRegistry().bind(BEAN, listener);
         ListenerService service = new ListenerService(listener);
         context.addStartupListener(service);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,11 +19,18 @@ import ch.qos.logback.classic.Level;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.CapturedLog;
+import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -55,9 +63,12 @@ class DataDirectoryFullTest {
         Path data = dataFs.path().resolve("data");
         log = bed.closeAfter(CapturedLog.attach());
         hub = bed.hub();
+        int listenerPort = FreePort.find();
         relay = bed.harness(dir, Map.of(
                 "relay.data.dir", data,
-                "relay.broker.disk-scan-period", "100")).start();
+                "relay.broker.disk-scan-period", "100",
+                "relay.listener.enabled", true,
+                "relay.listener.port", listenerPort)).start();
         for (int i = 0; i < 3; i++) {
             relay.drop("before-" + i + ".eml", message("before " + i));
         }
@@ -74,6 +85,13 @@ class DataDirectoryFullTest {
         }
         Thread.sleep(2000); // about 20 polls of the spool at 100 ms
 
+        // the listener: 452 at MAIL FROM, before any data, so the client keeps the message; one warning for all
+        for (int i = 0; i < 3; i++) {
+            assertThat(smtpReplyTo(listenerPort, "listener " + i)).as("the listener's answer while full")
+                    .startsWith("452 4.3.1").endsWith("(answer to MAIL FROM:<billing@example.com>)");
+        }
+        assertThat(log.lines(Level.WARN, "SMTP listener answers 452")).as("one warning for all sessions").hasSize(1);
+
         List<String> blockedThreads = threadsWaitingForBrokerCredits();
         assertThat(blockedThreads).as("no thread waits for the broker to take a message").isEmpty();
         long refusedAfterMs = sendToTheQueueIsRefusedAtOnce();
@@ -81,7 +99,7 @@ class DataDirectoryFullTest {
         assertThat(deliveredWhileFull).as("nothing new delivered while the data directory is full").isZero();
         assertThat(spoolFiles()).as("every file stays in the spool").hasSize(5);
         assertThat(relay.filesIn(relay.errorDir(), ".eml")).as("no good file moved to .error").isZero();
-        assertThat(log.lines(Level.WARN, "is full")).as("one warning for the whole condition").hasSize(1);
+        assertThat(log.lines(Level.WARN, "is full")).as("one warning for the spool, one for the listener").hasSize(2);
         assertThat(log.lines(Level.WARN, "is full").get(0)).contains("relay.data.dir", "relay.broker.max-disk-usage",
                 "Free space");
         assertThat(log.count(Level.WARN, "Could not queue spool file")).as("no warning per file").isZero();
@@ -90,7 +108,9 @@ class DataDirectoryFullTest {
         Files.delete(dataFs.path().resolve("filler.bin"));
         long freedAt = System.nanoTime();
         await(WAIT, () -> spoolFiles().isEmpty(), () -> "the spool is emptied once there is room: " + spoolFiles());
-        hub.awaitMessages(8, WAIT);
+        await(WAIT, () -> "250".equals(smtpReplyTo(listenerPort, "listener again")),
+                () -> "the listener takes mail again");
+        hub.awaitMessages(9, WAIT);
         long recoveredMs = Duration.ofNanos(System.nanoTime() - freedAt).toMillis();
         Thread.sleep(500);
         System.out.printf("[reliability] data directory full: filler=%d bytes (%d%% used), reported after %d ms, "
@@ -98,9 +118,9 @@ class DataDirectoryFullTest {
                         + "space was freed, total=%d%n",
                 filler, usedPercent, reportedAfterMs, refusedAfterMs, deliveredWhileFull, recoveredMs,
                 hub.messageCount());
-        assertThat(hub.messageCount()).as("each file relayed exactly once").isEqualTo(8);
-        assertThat(log.count(Level.INFO, "has room again")).as("one line when the condition ends").isEqualTo(1);
-        assertThat(log.count(Level.WARN, "is full")).isEqualTo(1);
+        assertThat(hub.messageCount()).as("each file, and the listener's message, relayed exactly once").isEqualTo(9);
+        assertThat(log.count(Level.INFO, "has room again")).as("one line each when the condition ends").isEqualTo(2);
+        assertThat(log.count(Level.WARN, "is full")).isEqualTo(2);
     }
 
     private List<String> spoolFiles() {
@@ -139,6 +159,28 @@ class DataDirectoryFullTest {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("acquireCredits")))
                 .map(e -> e.getKey().getName()).toList();
+    }
+
+    /** Sends one message to the listener; returns "250", or the reply it was refused with and to which command. */
+    private static String smtpReplyTo(int port, String subject) {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(port));
+        props.put("mail.smtp.timeout", "10000");
+        jakarta.mail.Session session = jakarta.mail.Session.getInstance(props);
+        try {
+            MimeMessage mail = new MimeMessage(session);
+            mail.setFrom(new InternetAddress("billing@example.com"));
+            mail.setRecipient(Message.RecipientType.TO, new InternetAddress("customer@example.net"));
+            mail.setSubject(subject);
+            mail.setText("body");
+            Transport.send(mail);
+            return "250";
+        } catch (SMTPSendFailedException e) {
+            return e.getMessage().trim() + " (answer to " + e.getCommand() + ")";
+        } catch (MessagingException e) {
+            return "not an SMTP refusal: " + e;
+        }
     }
 
     private static String message(String subject) {

@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake.smtp;
 
+import java.util.Optional;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -9,9 +11,17 @@ public final class CamelSubmitter implements Submitter {
     public static final String ENDPOINT = "direct:relay-smtp-intake";
 
     private final ProducerTemplate template;
+    private final QueueRoom room;
 
-    public CamelSubmitter(ProducerTemplate template) {
+    /** @param room asked at MAIL FROM; null when the queue's room is not known here (an external broker) */
+    public CamelSubmitter(ProducerTemplate template, QueueRoom room) {
         this.template = template;
+        this.room = room;
+    }
+
+    @Override
+    public Optional<String> shortage() {
+        return room == null ? Optional.empty() : room.shortage();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,10 @@ final class RelayMessageHandler implements MessageHandler {
             throw refuse(new Refusal(Refusal.Reason.SENDER, 550, "5.7.1 sender <" + from + "> may not relay through "
                     + "this server: it is not in " + RelayKeys.LISTENER_ALLOWED_SENDERS + " (" + settings.allowedSenders()
                     + ")"));
+        }
+        Optional<String> shortage = submitter.shortage();
+        if (shortage.isPresent()) {
+            throw refuse(new Refusal(Refusal.Reason.QUEUE, 452, shortage.get()));
         }
         mailFrom = from;
     }

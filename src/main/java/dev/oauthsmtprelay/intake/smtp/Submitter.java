@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake.smtp;
 
+import java.util.Optional;
+
 import dev.oauthsmtprelay.message.InvalidMessageException;
 
 /** Puts a received message durably into the delivery queue, and returns only once it is there. */
@@ -11,4 +13,9 @@ public interface Submitter {
      * @throws Exception               the queue cannot take it now (answered 451: the client keeps it)
      */
     void submit(SmtpSubmission submission) throws Exception;
+
+    /** Why the queue cannot take a message now (answered 452 at MAIL FROM); empty when it can. */
+    default Optional<String> shortage() {
+        return Optional.empty();
+    }
 }
