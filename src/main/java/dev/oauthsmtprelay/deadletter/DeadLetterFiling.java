@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.deadletter;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
@@ -20,12 +21,14 @@ import dev.oauthsmtprelay.message.QueuedMessage;
  *
  * <p>A dead letter that cannot be written (the data directory full or read-only) is not lost: the exchange is rolled
  * back, so the message stays in the queue and is tried again after its redelivery delay, and it becomes the dead
- * letter once the write succeeds. The condition gets one error line when it starts and one line when it ends, not a
- * stack trace per attempt.
+ * letter once the write succeeds. A copy for some recipients of a message the hub took for the others cannot be rolled
+ * back without sending it to them again: its delivery waits until the write succeeds. The condition gets one error
+ * line when it starts and one line when it ends, not a stack trace per attempt.
  */
 public final class DeadLetterFiling implements Processor {
 
     public static final String FILED = "relayDeadLetterFiled";
+    private static final Duration RETRY_WRITE = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFiling.class);
 
@@ -55,6 +58,35 @@ public final class DeadLetterFiling implements Processor {
         exchange.setRouteStop(true);
     }
 
+    /**
+     * A copy for some recipients: the message went to its other recipients, so rolling back would send it to them again
+     * on every attempt. This delivery waits instead, with its message unacknowledged, until the dead letter is written.
+     *
+     * @return false when the relay stops meanwhile
+     */
+    private boolean waitUntilWritten(Exchange exchange, DeadLetter letter, DeadLetterStoreException first) {
+        if (unwritable.compareAndSet(false, true)) {
+            LOG.error("{} The message was delivered to its other recipients, so it is not tried again: this delivery "
+                    + "waits, its message kept in the queue, and the dead letter is written as soon as it can be; "
+                    + "one line follows when dead letters can be written again.", first.getMessage());
+        }
+        while (!exchange.getContext().isStopping()) {
+            try {
+                Thread.sleep(RETRY_WRITE.toMillis());
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                store.write(letter);
+                return true;
+            } catch (DeadLetterStoreException stillUnwritable) {
+                LOG.debug("Dead letter {} still cannot be written: {}", letter.id(), stillUnwritable.getMessage());
+            }
+        }
+        return false;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         DeadLetterRequest request = DeadLetterRequest.of(exchange);
@@ -66,8 +98,15 @@ public final class DeadLetterFiling implements Processor {
         try {
             store.write(letter);
         } catch (DeadLetterStoreException e) {
-            keepInTheQueue(exchange, id, e);
-            return;
+            if (request.idSuffix().isEmpty()) {
+                keepInTheQueue(exchange, id, e);
+                return;
+            }
+            if (!waitUntilWritten(exchange, letter, e)) {
+                exchange.setRollbackOnly(true); // the relay stops: the message is tried again after the restart
+                exchange.setRouteStop(true);
+                return;
+            }
         }
         if (unwritable.compareAndSet(true, false)) {
             LOG.info("Dead letters can be written to {} again; the messages kept in the queue meanwhile are filed "

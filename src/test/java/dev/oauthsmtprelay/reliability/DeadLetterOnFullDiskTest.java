@@ -71,4 +71,39 @@ class DeadLetterOnFullDiskTest {
         assertThat(hub.messageCount()).isZero();
         assertThat(log.count(Level.INFO, "Dead letters can be written to")).as("one line when it ends").isEqualTo(1);
     }
+
+    @Test
+    void a_dead_letter_for_some_recipients_waits_to_be_written_without_sending_the_others_the_message_again()
+            throws Exception {
+        Tmpfs dataFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "a partial dead letter, disk full"));
+        CapturedLog log = bed.closeAfter(CapturedLog.attach());
+        XOAuth2SmtpHub hub = bed.hub();
+        hub.setSmtpAuthDisabled("billing@example.com", true);
+        hub.rejectRecipient("gone@example.net", "550 5.1.1 User unknown");
+        RelayHarness relay = bed.harness(dir, Map.of("relay.data.dir", dataFs.path().resolve("data"),
+                "relay.broker.disk-scan-period", "100")).start();
+        Path deadLetters = dataFs.path().resolve("data").resolve(DeadLetterStore.DIRECTORY_NAME);
+        MailboxPauses pauses = relay.context().getRegistry().lookupByNameAndType(MailboxPauses.BEAN, MailboxPauses.class);
+
+        relay.drop("statement.eml", "From: billing@example.com\r\nTo: customer@example.net, gone@example.net\r\n"
+                + "Subject: statement\r\n\r\none recipient takes it, the other one is gone\r\n");
+        await(WAIT, () -> !pauses.isEmpty(), () -> "the message held while its mailbox is paused");
+        dataFs.fill(dataFs.path().resolve("filler.bin"), 0);
+        hub.setSmtpAuthDisabled("billing@example.com", false);
+
+        hub.awaitMessages(1, WAIT);
+        Thread.sleep(3000); // a rolled-back delivery would come back within ~1 s, and again
+        assertThat(hub.messageCount()).as("the recipient that took it gets it once, not once per attempt")
+                .isEqualTo(1);
+        assertThat(relay.filesIn(deadLetters, ".json")).as("no dead letter while the disk is full").isZero();
+        assertThat(relay.queueDepth()).as("the message is still in the queue, not acknowledged").isEqualTo(1);
+        assertThat(log.lines(Level.ERROR, "Cannot write dead letter")).singleElement().asString()
+                .contains("No space left on device", "delivered to its other recipients");
+
+        Files.delete(dataFs.path().resolve("filler.bin"));
+        await(WAIT, () -> relay.filesIn(deadLetters, ".json") == 1, () -> "the dead letter, once there is room");
+        await(WAIT, () -> relay.queueDepth() == 0, () -> "the message left the queue");
+        assertThat(hub.messageCount()).isEqualTo(1);
+        assertThat(hub.messages().get(0).recipients()).containsExactly("customer@example.net");
+    }
 }
