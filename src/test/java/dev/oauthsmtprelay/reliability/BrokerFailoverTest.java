@@ -3,10 +3,17 @@ package dev.oauthsmtprelay.reliability;
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,16 +21,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.HaBrokerPair;
-import dev.oauthsmtprelay.fixtures.HttpGet;
 import dev.oauthsmtprelay.fixtures.HaBrokerPair.Role;
+import dev.oauthsmtprelay.fixtures.HttpGet;
+import dev.oauthsmtprelay.fixtures.ListenerClient;
 import dev.oauthsmtprelay.fixtures.RelayProcess;
 import dev.oauthsmtprelay.fixtures.SharedBrokerCluster;
 
 /**
  * Two relay processes on a shared-store HA pair of Artemis brokers, each broker its own JVM: the primary is killed
- * with SIGKILL while messages are queued and being delivered, the backup takes over, the relays reconnect by
- * themselves and every message is delivered; then the old primary is started again and takes its role back.
+ * with SIGKILL while messages are queued and being delivered, and while an SMTP client sends to one relay's listener
+ * and files arrive in the other's spool. The backup takes over, the relays reconnect by themselves and every message
+ * is delivered: each listener message was either answered 250 or refused with a 4xx and sent again by the client,
+ * and every spool file was queued; then the old primary is started again and takes its role back.
  */
 @Tag("scale-out")
 class BrokerFailoverTest {
@@ -32,11 +43,66 @@ class BrokerFailoverTest {
     private static final int AFTER_FAILBACK = 100;
     private static final int INTAKE_CONCURRENCY = 2;
     private static final int DELIVERY_CONCURRENCY = 2;
+    private static final int SPOOL_THREADS = 2;
+    private static final int SPOOL_FIRST = 10_000;
+    private static final int SPOOL_FILES = 20;
+    private static final int SMTP_FIRST = 20_000;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
+
+    /** A client that keeps sending to the listener, one message per connection, and notes what it was refused. */
+    private static final class ListenerTraffic {
+        private final int port;
+        private final int first;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Integer> refused = new CopyOnWriteArrayList<>();
+        private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+        private final AtomicInteger sent = new AtomicInteger();
+        private final Thread thread = new Thread(this::run, "listener-traffic");
+
+        ListenerTraffic(int port, int first) {
+            this.port = port;
+            this.first = first;
+        }
+
+        ListenerTraffic start() {
+            thread.start();
+            return this;
+        }
+
+        private void run() {
+            while (running.get()) {
+                int n = first + sent.get();
+                ListenerClient.Answer answer = ListenerClient.send(port, SharedBrokerCluster.mime(n),
+                        "sender" + (n % 3) + "@example.com", "rcpt@example.net");
+                if (!answer.accepted()) {
+                    refused.add(n);
+                    refusals.merge(answer.code() == 0 ? "no answer" : String.valueOf(answer.code()), 1, Integer::sum);
+                }
+                sent.incrementAndGet();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(30_000);
+        }
+
+        int sent() {
+            return sent.get();
+        }
+
+        List<Integer> refused() {
+            return List.copyOf(refused);
+        }
+
+        Map<String, Integer> refusals() {
+            return Map.copyOf(refusals);
+        }
+    }
 
     private static JsonNode status(SharedBrokerCluster cluster, RelayProcess relay) {
         try {
@@ -51,15 +117,27 @@ class BrokerFailoverTest {
             throws Exception {
         try (HaBrokerPair brokers = new HaBrokerPair(dir.resolve("brokers")).start(WAIT);
              SharedBrokerCluster cluster = new SharedBrokerCluster(dir, brokers.url())) {
+            int listenerPort = FreePort.find();
             List<RelayProcess> relays = cluster.startRelays(Map.of("relay.jms.concurrency", INTAKE_CONCURRENCY,
-                    "relay.delivery.concurrency", DELIVERY_CONCURRENCY), "relay-a", "relay-b");
+                    "relay.delivery.concurrency", DELIVERY_CONCURRENCY, "relay.spool.intake-threads", SPOOL_THREADS),
+                    name -> name.equals("relay-b") ? Map.of("relay.listener.enabled", true,
+                            "relay.listener.port", listenerPort) : Map.of(), "relay-a", "relay-b");
 
             cluster.put(0, MESSAGES);
             await(WAIT, () -> cluster.distinctReceived(0, MESSAGES) >= MESSAGES / 4,
                     () -> "a quarter delivered before the kill, got " + cluster.distinctReceived(0, MESSAGES));
             int deliveredAtKill = cluster.distinctReceived(0, MESSAGES);
+            // intake across the failover: an SMTP client sends to relay-b's listener, files arrive in relay-a's spool
+            ListenerTraffic smtp = new ListenerTraffic(listenerPort, SMTP_FIRST).start();
+            Thread.sleep(300);
             long killed = System.nanoTime();
             brokers.kill(Role.PRIMARY);
+            for (int i = 0; i < SPOOL_FILES; i++) {
+                Path part = cluster.spoolDir("relay-a").resolve("failover-" + i + ".part");
+                Files.write(part, SharedBrokerCluster.mime(SPOOL_FIRST + i));
+                Files.move(part, part.resolveSibling("failover-" + i + ".eml"), StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(50);
+            }
             brokers.awaitActive(Role.BACKUP, WAIT);
             long backupActive = System.nanoTime();
             await(WAIT, () -> cluster.distinctReceived(0, MESSAGES) > deliveredAtKill + 10,
@@ -68,8 +146,34 @@ class BrokerFailoverTest {
             await(WAIT, () -> cluster.distinctReceived(0, MESSAGES) == MESSAGES,
                     () -> MESSAGES + " messages at the hub after the failover, got "
                             + cluster.distinctReceived(0, MESSAGES) + "; relay-a's log:\n" + relays.get(0).logTail());
+            Thread.sleep(500);
+            smtp.stop();
+            List<Integer> refused = smtp.refused();
+            for (int n : refused) { // as a mail server does with a 4xx: it keeps the message and sends it again
+                await(WAIT, () -> ListenerClient.send(listenerPort, SharedBrokerCluster.mime(n), "sender" + (n % 3)
+                        + "@example.com", "rcpt@example.net").accepted(), () -> "message " + n + " taken again");
+            }
+            int smtpSent = smtp.sent();
+            await(WAIT, () -> cluster.distinctReceived(SMTP_FIRST, smtpSent) == smtpSent,
+                    () -> smtpSent + " listener messages at the hub, got "
+                            + cluster.distinctReceived(SMTP_FIRST, smtpSent));
+            await(WAIT, () -> cluster.distinctReceived(SPOOL_FIRST, SPOOL_FILES) == SPOOL_FILES,
+                    () -> SPOOL_FILES + " spool files at the hub, got "
+                            + cluster.distinctReceived(SPOOL_FIRST, SPOOL_FILES) + "; relay-a's log:\n"
+                            + relays.get(0).logTail());
             Thread.sleep(1000); // a message delivered twice would arrive now
             int duplicates = cluster.duplicates(0, MESSAGES);
+            int intakeDuplicates = cluster.duplicates(SMTP_FIRST, smtpSent)
+                    + cluster.duplicates(SPOOL_FIRST, SPOOL_FILES);
+            try (Stream<Path> left = Files.list(cluster.spoolDir("relay-a"))) {
+                assertThat(left.filter(f -> f.toString().endsWith(".eml")).toList()).as("the spool ends empty")
+                        .isEmpty();
+            }
+            System.out.printf("broker failover intake: %d listener messages during the failover, %d answered 4xx and "
+                    + "sent again (%s); %d spool files; %d duplicate(s) among them%n", smtpSent, refused.size(),
+                    smtp.refusals(), SPOOL_FILES, intakeDuplicates);
+            // a 4xx for a message the broker had in fact taken, or a file queued but not yet deleted, comes twice
+            assertThat(intakeDuplicates).as("intake duplicates").isLessThanOrEqualTo(refused.size() + SPOOL_THREADS);
             for (RelayProcess relay : relays) {
                 JsonNode broker = status(cluster, relay).get("broker");
                 assertThat(broker.get("failovers").asInt()).as(relay.name() + "'s failovers").isGreaterThanOrEqualTo(1);
