@@ -3,6 +3,7 @@
 #   bench/run.sh [N=10000] [S=5] [CONCURRENCY=8] [ROUNDS=2]   N messages of ~2 KB from S sender mailboxes,
 #                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
 #   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once
+#   bench/run.sh idle [SECONDS=60]                   the relay with nothing to send: CPU, RSS, threads
 # Environment: RELAY_LAUNCH (launcher, the default: the distribution's bin/oauth-smtp-relay, unpacked into
 # target/bench-dist, which applies config/jvm.options as in production; jar: plain java -jar target/oauth-smtp-relay.jar),
 # RELAY_HEAP (more JVM options of the relay: with the launcher they go into RELAY_JAVA_OPTS after jvm.options; with
@@ -24,6 +25,9 @@ case "${RELAY_LAUNCH:-launcher}" in
   *) echo "RELAY_LAUNCH is '${RELAY_LAUNCH}': use launcher or jar" >&2; exit 2 ;;
 esac
 MAIN=dev.oauthsmtprelay.bench.RelayBench
+if [[ "${1:-}" == "idle" ]]; then
+  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN idle "${2:-60}" "$JAR" "${RELAY_HEAP:-}"
+fi
 if [[ "${1:-}" == "large" ]]; then
   exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:-}"
 fi

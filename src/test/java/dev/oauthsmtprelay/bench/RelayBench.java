@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,7 +78,9 @@ public final class RelayBench {
         System.out.println("work directory (relay.log, spool, broker journal; delete when done): " + work);
         RelayBench bench = new RelayBench(work);
         try {
-            if (args[0].equals("large")) {
+            if (args[0].equals("idle")) {
+                bench.idle(Integer.parseInt(args[1]), Path.of(args[2]), args[3]);
+            } else if (args[0].equals("large")) {
                 bench.large(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
             } else {
                 bench.throughput(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
@@ -117,6 +120,49 @@ public final class RelayBench {
                 tokensBaseline = tokens.requestCount();
             }
             System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM) over all rounds: %d MB%n", relay.peakRssKb() / 1024);
+        } finally {
+            relay.stop();
+        }
+    }
+
+    /**
+     * The relay with nothing to send: after one message (so that every part has run once) and a settling pause, its
+     * CPU over {@code seconds}, its resident memory and threads, and the threads that used the CPU.
+     */
+    private void idle(int seconds, Path jar, String heap) throws Exception {
+        System.out.printf(Locale.ROOT, "== idle relay for %d s, relay %s%n", seconds, Relay.describe(jar, heap));
+        Relay relay = Relay.start(jar, heap, writeConfig(8), work, List.of());
+        try {
+            warmUp(relay);
+            Thread.sleep(15_000); // start-up work (JIT, the first disk scans, the pool's idle close) settles
+            Map<String, Long> threadsBefore = relay.threadTicks();
+            double cpuBefore = relay.cpuSeconds();
+            long start = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpu = relay.cpuSeconds() - cpuBefore;
+            Map<String, Long> threadsAfter = relay.threadTicks();
+            System.out.printf(Locale.ROOT, "relay idle CPU: %.2f s in %.0f s = %.2f %% of one core (%.0f ms a minute)%n",
+                    cpu, elapsed, cpu * 100 / elapsed, cpu * 60_000 / elapsed);
+            System.out.printf(Locale.ROOT, "relay RSS now (VmRSS): %d MB, peak (VmHWM): %d MB, threads: %d%n",
+                    relay.statusKb("VmRSS:") / 1024, relay.peakRssKb() / 1024, threadsAfter.size());
+            Map<String, Long> used = new java.util.TreeMap<>();
+            threadsAfter.forEach((thread, ticks) -> {
+                long delta = ticks - threadsBefore.getOrDefault(thread, 0L);
+                if (delta > 0) {
+                    used.merge(thread.substring(thread.indexOf(' ') + 1), delta, Long::sum);
+                }
+            });
+            Map<String, Integer> started = new java.util.TreeMap<>();
+            threadsAfter.keySet().stream().filter(t -> !threadsBefore.containsKey(t))
+                    .forEach(t -> started.merge(t.substring(t.indexOf(' ') + 1), 1, Integer::sum));
+            long ended = threadsBefore.keySet().stream().filter(t -> !threadsAfter.containsKey(t)).count();
+            System.out.printf(Locale.ROOT, "threads: %d before, %d after; %d started (%s), %d ended in between%n",
+                    threadsBefore.size(), threadsAfter.size(), started.values().stream().mapToInt(i -> i).sum(),
+                    started, ended);
+            System.out.println("CPU by thread name (ticks of 10 ms over the idle period, threads of one name summed):");
+            used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %5d  %s%n", e.getValue(), e.getKey()));
         } finally {
             relay.stop();
         }
@@ -493,6 +539,34 @@ public final class RelayBench {
                 }
             }
             return total;
+        }
+
+        /** utime + stime per live thread, keyed "tid name" (the name is the first 15 characters Linux keeps). */
+        Map<String, Long> threadTicks() throws IOException {
+            Map<String, Long> ticks = new HashMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(task.getFileName() + " " + name.replaceAll("\\d+$", "#"),
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    } catch (IOException threadEnded) {
+                        // the thread ended while we listed the others
+                    }
+                }
+            }
+            return ticks;
+        }
+
+        long statusKb(String field) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            return -1;
         }
 
         /** stime alone: the part spent in the kernel (system calls, thread wake-ups, disk syncs). */
