@@ -129,17 +129,31 @@ class AccountsDeliveryTest {
         return fixed;
     }
 
-    @Test
-    void a_google_workspace_and_a_microsoft_tenant_side_by_side_each_send_with_their_own_tokens() throws Exception {
+    /** One hub that takes Microsoft application tokens for example.com and Google mailbox tokens for example.net. */
+    private XOAuth2SmtpHub hubForBothProviders() {
         IssuedTokens microsoft = IssuedTokens.applicationTokens(bed.tokens(), "tenant");
         IssuedTokens google = IssuedTokens.mailboxTokens(bed.tokens(), "google");
-        XOAuth2SmtpHub hub = bed.hub(builder -> builder.tokenValidator((mailbox, token) ->
+        return bed.hub(builder -> builder.tokenValidator((mailbox, token) ->
                 mailbox.endsWith("@example.net") ? google.test(mailbox, token) : microsoft.test(mailbox, token)));
-        Path o365 = TestCredentials.microsoftFile(dir, bed.tokens());
+    }
+
+    /** The Microsoft 365 file (example.com), the primary account of {@link #credentialsOfBoth()}. */
+    private Path o365File() {
+        return TestCredentials.microsoftFile(dir, bed.tokens());
+    }
+
+    /** relay.credentials with a Microsoft 365 account for example.com and a Google Workspace one for example.net. */
+    private String credentialsOfBoth() {
         Path workspace = TestCredentials.write(dir, "workspace.json",
                 TestCredentials.googleFields(bed.tokens().tokenEndpoint("google"), "example.net"));
+        return o365File() + "," + workspace;
+    }
+
+    @Test
+    void a_google_workspace_and_a_microsoft_tenant_side_by_side_each_send_with_their_own_tokens() throws Exception {
+        XOAuth2SmtpHub hub = hubForBothProviders();
         Path users = Files.writeString(dir.resolve("users.txt"), "QSYSOPR = operator@example.net\n");
-        RelayHarness relay = bed.harness(dir, o365, Map.of("relay.credentials", o365 + "," + workspace,
+        RelayHarness relay = bed.harness(dir, o365File(), Map.of("relay.credentials", credentialsOfBoth(),
                 "relay.users", users)).start();
 
         relay.drop("ops.eml", eml("QSYSOPR@ibmi.local", 1));
@@ -162,15 +176,9 @@ class AccountsDeliveryTest {
 
     @Test
     void each_mailbox_gets_the_limits_of_its_own_provider_when_both_providers_are_in_one_relay() throws Exception {
-        IssuedTokens microsoft = IssuedTokens.applicationTokens(bed.tokens(), "tenant");
-        IssuedTokens google = IssuedTokens.mailboxTokens(bed.tokens(), "google");
-        XOAuth2SmtpHub hub = bed.hub(builder -> builder.tokenValidator((mailbox, token) ->
-                mailbox.endsWith("@example.net") ? google.test(mailbox, token) : microsoft.test(mailbox, token)));
-        Path o365 = TestCredentials.microsoftFile(dir, bed.tokens());
-        Path workspace = TestCredentials.write(dir, "workspace.json",
-                TestCredentials.googleFields(bed.tokens().tokenEndpoint("google"), "example.net"));
+        XOAuth2SmtpHub hub = hubForBothProviders();
         // unset: the providers' defaults
-        RelayHarness relay = bed.harness(dir, o365, Map.of("relay.credentials", o365 + "," + workspace,
+        RelayHarness relay = bed.harness(dir, o365File(), Map.of("relay.credentials", credentialsOfBoth(),
                 "relay.pacing.messages-per-minute", "", "relay.quota.messages-per-day", "")).start();
 
         for (int i = 0; i < 35; i++) {

@@ -118,7 +118,7 @@ public final class SpoolFileIntake implements Processor {
         QueuedMessage.write(exchange.getIn(), new RelayMessage(message.headerSection(), message.envelope()),
                 RelayIds.next(clock), "spool:" + name, clock.instant());
         exchange.getIn().setHeader(QueuedMessage.SIZE, Files.size(file));
-        InputStream body = message.open();
+        InputStream body = reads.withDeadlines(file, name, message::open);
         // Artemis closes the stream once it has sent it; this closes it when the send never started.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -1,6 +1,8 @@
 package dev.oauthsmtprelay.intake.spool;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -136,6 +138,33 @@ public final class SpoolFileReads {
             }
             throw new IOException(e.getCause());
         }
+    }
+
+    /**
+     * The stream of a large file that is queued as it is read (an Artemis large message): opening it and each read
+     * from it have the deadline, so a share that stalls in the middle of a 30 MB file frees the intake thread too.
+     * The send then fails, the file stays in the spool, and it is not read again until the stalled read returns.
+     */
+    public InputStream withDeadlines(Path file, String name, Callable<InputStream> open)
+            throws IOException, InvalidMessageException {
+        InputStream in = withDeadline(file, name, open);
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                try {
+                    return withDeadline(file, name, () -> in.read(buffer, offset, length));
+                } catch (InvalidMessageException impossible) {
+                    throw new IOException(impossible);
+                }
+            }
+        };
     }
 
     /** The spool files whose reads are outstanding past the deadline, longest first. */

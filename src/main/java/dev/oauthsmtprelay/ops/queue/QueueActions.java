@@ -141,13 +141,21 @@ public final class QueueActions {
         return result;
     }
 
-    /** Runs the move or removal again as messages in a delivery attempt come back to the queue, for a while. */
+    /**
+     * Runs the move or removal again as messages in a delivery attempt come back to the queue, for a while. An attempt
+     * that ends puts its message back (rolled back, or re-queued as a new message for later) before it lets go of it,
+     * so one more pass after the last attempt was seen to end takes what it put back.
+     */
     private int includingInFlight(QueueChange change, String filter) throws Exception {
         int count = change.apply();
         long deadline = System.nanoTime() + IN_FLIGHT_WAIT.toNanos();
-        while (admin.delivering(admin.deliveryQueue(), filter) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(IN_FLIGHT_POLL.toMillis());
+        while (System.nanoTime() < deadline) {
+            boolean inFlight = admin.delivering(admin.deliveryQueue(), filter) > 0;
             count += change.apply();
+            if (!inFlight) {
+                break;
+            }
+            Thread.sleep(IN_FLIGHT_POLL.toMillis());
         }
         return count;
     }

@@ -70,6 +70,9 @@ class QueueCommandTest {
         first.drop("b.eml", eml("billing@example.com", "statement 2"));
         first.drop("c.eml", eml("payroll@example.com", "payslip"));
         await(WAIT, () -> first.queueDepth() == 3 && first.filesIn(first.spoolDir(), ".eml") == 0, () -> "3 queued");
+        // delivery paused after the refused logins: no attempt under way any more
+        await(WAIT, () -> queue("list") == 0 && out.toString().contains("refused the XOAUTH2 login")
+                && !out.toString().contains(" delivering "), () -> "the attempts over: " + out);
 
         assertThat(queue("list")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("billing@example.com").contains("payroll@example.com")
@@ -123,7 +126,9 @@ class QueueCommandTest {
     void hold_takes_a_message_that_was_in_a_delivery_attempt_once_the_attempt_fails() throws Exception {
         XOAuth2SmtpHub slow = bed.hub();
         slow.setDataReplyDelay(Duration.ofSeconds(3)).failNextData(1, "451 4.3.0 Temporary server error, try later");
-        RelayHarness relay = relay(slow);
+        // the production order of things: the failed attempt's message waits out its redelivery delay in the queue
+        RelayHarness relay = bed.relay(dir, Map.of("relay.health.port", port, "relay.console.token", "t0ken-for-tests",
+                "relay.broker.redelivery-delay", "5s", "relay.broker.max-redelivery-delay", "5s"));
         relay.drop("a.eml", eml("billing@example.com", "statement"));
         await(WAIT, () -> slow.connections().stream().anyMatch(c -> c.sentCommand("DATA")), () -> "DATA sent");
 

@@ -3,6 +3,10 @@ package dev.oauthsmtprelay.intake.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +63,41 @@ class SpoolFileReadsTest {
         share.countDown();
         Eventually.await(Duration.ofSeconds(10), () -> reads.stalled().isEmpty(), () -> "the stall ends");
         assertThat(reads.readAll(file, "stalled.eml")).hasSize(1);
+    }
+
+    @Test
+    void a_streamed_file_whose_read_stalls_in_the_middle_frees_the_sender_and_stays_until_the_read_returns()
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("large.eml"), "x");
+        CountDownLatch share = new CountDownLatch(1);
+        InputStream stalling = new SequenceInputStream(new ByteArrayInputStream("Subject: large\r\n\r\n".getBytes(
+                StandardCharsets.US_ASCII)), new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        try {
+                            share.await(30, TimeUnit.SECONDS); // a share that stops answering mid-file
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return -1;
+                    }
+                });
+
+        InputStream body = reads.withDeadlines(file, "large.eml", () -> stalling);
+        byte[] start = new byte[64];
+        assertThat(body.read(start, 0, start.length)).as("the header section comes at once").isPositive();
+        long begin = System.nanoTime();
+        assertThatThrownBy(() -> body.read(start, 0, start.length))
+                .isInstanceOf(SpoolFileReads.NotReadyException.class).hasMessageContaining("stays in the spool");
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the sender waits for the deadline only")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThat(reads.stalled()).extracting(SpoolFileReads.Stall::file).containsExactly("large.eml");
+        assertThatThrownBy(() -> reads.withDeadlines(file, "large.eml", () -> stalling))
+                .as("not opened again while the read is outstanding")
+                .isInstanceOf(SpoolFileReads.NotReadyException.class);
+
+        share.countDown();
+        Eventually.await(Duration.ofSeconds(10), () -> reads.stalled().isEmpty(), () -> "the stall ends");
     }
 
     @Test
