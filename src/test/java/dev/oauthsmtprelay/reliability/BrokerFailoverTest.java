@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.reliability;
 
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static dev.oauthsmtprelay.fixtures.SharedBrokerCluster.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ class BrokerFailoverTest {
             while (running.get()) {
                 int n = first + sent.get();
                 ListenerClient.Answer answer = ListenerClient.send(port, SharedBrokerCluster.mime(n),
-                        "sender" + (n % 3) + "@example.com", "rcpt@example.net");
+                        sender(n), "rcpt@example.net");
                 if (!answer.accepted()) {
                     refused.add(n);
                     refusals.merge(answer.code() == 0 ? "no answer" : String.valueOf(answer.code()), 1, Integer::sum);
@@ -150,8 +151,8 @@ class BrokerFailoverTest {
             smtp.stop();
             List<Integer> refused = smtp.refused();
             for (int n : refused) { // as a mail server does with a 4xx: it keeps the message and sends it again
-                await(WAIT, () -> ListenerClient.send(listenerPort, SharedBrokerCluster.mime(n), "sender" + (n % 3)
-                        + "@example.com", "rcpt@example.net").accepted(), () -> "message " + n + " taken again");
+                await(WAIT, () -> ListenerClient.send(listenerPort, SharedBrokerCluster.mime(n),
+                        sender(n), "rcpt@example.net").accepted(), () -> "message " + n + " taken again");
             }
             int smtpSent = smtp.sent();
             await(WAIT, () -> cluster.distinctReceived(SMTP_FIRST, smtpSent) == smtpSent,

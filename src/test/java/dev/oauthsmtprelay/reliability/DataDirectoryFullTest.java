@@ -4,13 +4,13 @@ import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -19,18 +19,13 @@ import ch.qos.logback.classic.Level;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.CapturedLog;
 import dev.oauthsmtprelay.fixtures.FreePort;
+import dev.oauthsmtprelay.fixtures.ListenerClient;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
@@ -163,24 +158,9 @@ class DataDirectoryFullTest {
 
     /** Sends one message to the listener; returns "250", or the reply it was refused with and to which command. */
     private static String smtpReplyTo(int port, String subject) {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(port));
-        props.put("mail.smtp.timeout", "10000");
-        jakarta.mail.Session session = jakarta.mail.Session.getInstance(props);
-        try {
-            MimeMessage mail = new MimeMessage(session);
-            mail.setFrom(new InternetAddress("billing@example.com"));
-            mail.setRecipient(Message.RecipientType.TO, new InternetAddress("customer@example.net"));
-            mail.setSubject(subject);
-            mail.setText("body");
-            Transport.send(mail);
-            return "250";
-        } catch (SMTPSendFailedException e) {
-            return e.getMessage().trim() + " (answer to " + e.getCommand() + ")";
-        } catch (MessagingException e) {
-            return "not an SMTP refusal: " + e;
-        }
+        ListenerClient.Answer answer = ListenerClient.send(port, message(subject).getBytes(StandardCharsets.US_ASCII),
+                "billing@example.com", "customer@example.net");
+        return answer.accepted() ? "250" : answer.text() + " (answer to " + answer.command() + ")";
     }
 
     private static String message(String subject) {

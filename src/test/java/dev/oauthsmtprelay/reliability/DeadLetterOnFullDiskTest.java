@@ -34,6 +34,12 @@ class DeadLetterOnFullDiskTest {
     @RegisterExtension
     final RelayTestBed bed = new RelayTestBed();
 
+    /** The relay with relay.data.dir (journal and dead letters) on the small file system, its disk looked at often. */
+    private RelayHarness relayWithDataOn(Tmpfs dataFs) {
+        return bed.harness(dir, Map.of("relay.data.dir", dataFs.path().resolve("data"),
+                "relay.broker.disk-scan-period", "100")).start();
+    }
+
     @Test
     void a_dead_letter_that_cannot_be_written_stays_in_the_queue_and_is_written_once_there_is_room() throws Exception {
         Tmpfs dataFs = bed.closeAfter(Tmpfs.mountOrSkip(dir.resolve("datafs"), "48m", "the dead letter on a full disk"));
@@ -41,8 +47,7 @@ class DeadLetterOnFullDiskTest {
         XOAuth2SmtpHub hub = bed.hub();
         hub.setSmtpAuthDisabled("billing@example.com", true);
         hub.failNextData(1_000, "554 5.6.0 Message rejected: content not allowed");
-        RelayHarness relay = bed.harness(dir, Map.of("relay.data.dir", dataFs.path().resolve("data"),
-                "relay.broker.disk-scan-period", "100")).start();
+        RelayHarness relay = relayWithDataOn(dataFs);
         Path deadLetters = dataFs.path().resolve("data").resolve(DeadLetterStore.DIRECTORY_NAME);
         MailboxPauses pauses = relay.context().getRegistry().lookupByNameAndType(MailboxPauses.BEAN, MailboxPauses.class);
 
@@ -80,8 +85,7 @@ class DeadLetterOnFullDiskTest {
         XOAuth2SmtpHub hub = bed.hub();
         hub.setSmtpAuthDisabled("billing@example.com", true);
         hub.rejectRecipient("gone@example.net", "550 5.1.1 User unknown");
-        RelayHarness relay = bed.harness(dir, Map.of("relay.data.dir", dataFs.path().resolve("data"),
-                "relay.broker.disk-scan-period", "100")).start();
+        RelayHarness relay = relayWithDataOn(dataFs);
         Path deadLetters = dataFs.path().resolve("data").resolve(DeadLetterStore.DIRECTORY_NAME);
         MailboxPauses pauses = relay.context().getRegistry().lookupByNameAndType(MailboxPauses.BEAN, MailboxPauses.class);
 

@@ -13,7 +13,7 @@ public final class CamelSubmitter implements Submitter {
     private final ProducerTemplate template;
     private final QueueRoom room;
 
-    /** @param room asked at MAIL FROM; null when the queue's room is not known here (an external broker) */
+    /** @param room asked at MAIL FROM whether the queue has room; null = never refused there */
     public CamelSubmitter(ProducerTemplate template, QueueRoom room) {
         this.template = template;
         this.room = room;

@@ -1,6 +1,7 @@
 package dev.oauthsmtprelay.delivery.pacing;
 
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
+import static dev.oauthsmtprelay.fixtures.SharedBrokerCluster.sender;
 import static dev.oauthsmtprelay.fixtures.SenderMail.deliveredFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 class SharedMailboxLimitsTest {
 
     private static final int PER_MINUTE = 30;
-    private static final int MAILBOXES = 3; // the cluster's messages come from sender0..sender2@example.com
+    private static final int MAILBOXES = 3; // the cluster's messages come from SharedBrokerCluster.sender(0..2)
     private static final int PER_MAILBOX = 45;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -48,7 +49,7 @@ class SharedMailboxLimitsTest {
                     () -> "a minute's worth for each mailbox, got " + hub.messageCount());
             Thread.sleep(3000); // what a second instance pacing on its own would send now
             for (int m = 0; m < MAILBOXES; m++) {
-                String mailbox = "sender" + m + "@example.com";
+                String mailbox = sender(m);
                 int sent = deliveredFrom(hub, mailbox).size();
                 System.out.printf("shared limits: %s: %d of %d sent in the first minute by %d instances, "
                         + "peak %d connection(s)%n", mailbox, sent, PER_MAILBOX, relays.size(),
@@ -71,20 +72,20 @@ class SharedMailboxLimitsTest {
             List<Integer> moved = new ArrayList<>();
             List<Integer> stayed = new ArrayList<>();
             for (int m = 0; m < MAILBOXES; m++) {
-                (busiestLog.contains(" as sender" + m + "@example.com to ") ? moved : stayed).add(m);
+                (busiestLog.contains(" as " + sender(m) + " to ") ? moved : stayed).add(m);
             }
             busiest.kill();
             int first = MAILBOXES * PER_MAILBOX; // message first + m comes from mailbox m
             cluster.put(first, MAILBOXES);
             for (int m : moved) {
                 await(WAIT, () -> cluster.distinctReceived(first + m, 1) == 1,
-                        () -> "sender" + m + "'s new message from " + survivor.name() + " after " + busiest.name()
+                        () -> sender(m) + "'s new message from " + survivor.name() + " after " + busiest.name()
                                 + " was killed; its log:\n" + survivor.logTail());
             }
             System.out.printf("shared limits: %s killed; the groups of mailboxes %s moved to %s, %s stayed there%n",
                     busiest.name(), moved, survivor.name(), stayed);
             for (int m : stayed) {
-                assertThat(cluster.distinctReceived(first + m, 1)).as("sender" + m + " is still paced by "
+                assertThat(cluster.distinctReceived(first + m, 1)).as(sender(m) + " is still paced by "
                         + survivor.name()).isZero();
             }
             assertThat(moved).isNotEmpty();
