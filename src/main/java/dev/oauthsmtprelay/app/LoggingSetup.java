@@ -21,7 +21,8 @@ import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * Applies {@code relay.log.level}, {@code relay.log.file} (rotated by size, 5 files kept) and
- * {@code relay.log.format} (text or Logback's JSON, on the console appender of logback.xml and the file).
+ * {@code relay.log.format} (text or Logback's JSON, on the console appender of logback.xml and the file), and
+ * keeps camel-jms's reconnect errors to one per outage ({@link RepeatedReconnectFilter}).
  */
 public final class LoggingSetup {
 
@@ -40,6 +41,9 @@ public final class LoggingSetup {
             return;
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (context.getTurboFilterList().stream().noneMatch(RepeatedReconnectFilter.class::isInstance)) {
+            context.addTurboFilter(new RepeatedReconnectFilter());
+        }
         if (level != null && !level.isBlank()) {
             Level parsed = Level.toLevel(level.trim().toUpperCase(Locale.ROOT), null);
             if (parsed == null) {

@@ -81,8 +81,9 @@ public class RelayCamelConfiguration implements CamelConfiguration {
     }
 
     /**
-     * {@code handler} is told, with the reason, when the relay cannot go on without a restart (the embedded broker
-     * stopped after a journal error). The runnable jar exits; an embedding application decides itself.
+     * {@code handler} is told, with the reason, when the relay cannot go on without a restart: the embedded broker
+     * stopped after a journal error and could not be started again, or failed again soon after it was. The runnable
+     * jar exits; an embedding application decides itself.
      */
     public RelayCamelConfiguration onFatalError(Consumer<String> handler) {
         this.fatalErrorHandler = handler;

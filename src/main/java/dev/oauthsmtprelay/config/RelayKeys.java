@@ -186,7 +186,8 @@ public final class RelayKeys {
     public static final Key<Integer> BROKER_MAX_DISK_USAGE = key("relay.broker.max-disk-usage", Stage.QUEUE,
             PERCENT, "90", "The embedded broker takes no new messages while the data directory's disk is fuller (%).");
     public static final Key<Duration> BROKER_DISK_SCAN_PERIOD = key("relay.broker.disk-scan-period", Stage.QUEUE,
-            DURATION, "5s", "How often the embedded broker measures that disk.");
+            DURATION, "5s", "How often the embedded broker measures that disk, and looks whether it can start again "
+                    + "after a journal error.");
 
     // Sender mailbox
     public static final Key<Path> USERS = key("relay.users", Stage.SENDER, PATH, null,

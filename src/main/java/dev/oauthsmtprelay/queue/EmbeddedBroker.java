@@ -1,8 +1,10 @@
 package dev.oauthsmtprelay.queue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} first takes an exclusive lock on the broker directory and fails at once with
  * {@code another relay instance is using <dir>; ...} when another process (or another broker in this JVM) uses it;
  * Artemis itself would wait for its journal lock forever. The broker can be stopped and started again; the in-VM
- * URL stays the same.
+ * URL stays the same. After a critical I/O error on its journal Artemis stops itself; {@link JournalFailureRecovery}
+ * starts it again once the directory can take it.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -72,8 +75,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int serverId;
     private final Path brokerDir;
     private final List<Consumer<String>> fatalErrorListeners = new CopyOnWriteArrayList<>();
-    private EmbeddedActiveMQ artemis;
+    private final List<Runnable> failureStopListeners = new CopyOnWriteArrayList<>();
+    // not the broker's monitor: Artemis reports a journal failure from its own threads, which a stop waits for
+    private final Object recoveryLock = new Object();
+    private volatile EmbeddedActiveMQ artemis;
     private DirectoryLock directoryLock;
+    private JournalFailureRecovery recovery;
+    private volatile int restarts;
+    private long restartedAt;
 
     /** Prepares a broker for {@code settings} (which must not name an external broker); does not start it. */
     public EmbeddedBroker(BrokerSettings settings) {
@@ -125,12 +134,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         this.artemis = server;
         this.directoryLock = lock;
-        // Artemis stops itself after a critical journal error (its own listener); ours only tell who asked
+        long journalFileSize = server.getConfiguration().getJournalFileSize();
+        // Artemis stops itself after a critical journal error and stays stopped; the recovery starts it again
         server.getActiveMQServer().registerIOCriticalErrorListener((cause, message, file) ->
-                fatalError("the embedded broker in " + lock.directory() + " stopped after a critical I/O error on its "
-                        + "journal" + (file == null ? "" : " (" + file + ")") + ": " + (message != null ? message
-                        : String.valueOf(cause)) + ". Check the disk of relay.data.dir (full, read-only, failing) "
-                        + "and start the relay again; queued messages are in the journal and are kept."));
+                journalFailed("The embedded broker in " + lock.directory() + " stopped after a critical I/O error on "
+                        + "its journal" + (file == null ? "" : " (" + file + ")") + ": " + (message != null ? message
+                        : String.valueOf(cause)), journalFileSize));
         LOG.info("Embedded Artemis broker started in {} ms: journal {} ({}), {}{}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), lock.directory(),
                 server.getConfiguration().getJournalType(), inVmUrl(),
@@ -139,8 +148,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * {@code listener} is told, with the reason, when the broker stops by itself because its journal failed (a full
-     * or read-only disk, an I/O error). The broker does not restart; a relay run as a process exits (app/cli).
+     * {@code listener} is told, with the reason and the fix, when the broker stopped by itself because its journal
+     * failed and cannot be started again ({@link JournalFailureRecovery}). A relay run as a process exits (app/cli).
      */
     public void onFatalError(Consumer<String> listener) {
         fatalErrorListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -156,8 +165,84 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code listener} runs once Artemis has finished stopping after a journal failure, before the broker is started
+     * again: an in-VM client does not notice that its broker stopped, so calls waiting for an answer would wait for
+     * Artemis's call timeout (30 s) unless their connections are failed.
+     */
+    public void onStoppedByFailure(Runnable listener) {
+        failureStopListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void stoppedByFailure() {
+        for (Runnable listener : failureStopListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("A listener for the broker's stop failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void journalFailed(String reason, long journalFileSize) {
+        synchronized (recoveryLock) {
+            if (recovery != null) {
+                return; // Artemis reports each failed write; one recovery for all of them
+            }
+            Optional<Duration> sinceRestart = restarts == 0 ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(System.nanoTime() - restartedAt));
+            recovery = new JournalFailureRecovery(this, new BrokerDirectoryProbe(brokerDir, journalFileSize),
+                    settings.diskLimits().scanPeriod(), this::fatalError);
+            recovery.begin(reason, sinceRestart);
+        }
+    }
+
+    /** True when Artemis has finished stopping (or was never started). */
+    boolean artemisStopped() {
+        EmbeddedActiveMQ server = artemis;
+        return server == null || server.getActiveMQServer() == null
+                || server.getActiveMQServer().getState() == ActiveMQServer.SERVER_STATE.STOPPED;
+    }
+
+    /**
+     * Stops what is left of the failed broker and starts it again, unless the relay stopped it meanwhile.
+     *
+     * @return false when {@code by} no longer applies (the relay stopped the broker)
+     * @throws BrokerException when the broker does not start
+     */
+    synchronized boolean restartAfterFailure(JournalFailureRecovery by) {
+        synchronized (recoveryLock) {
+            if (by.cancelled() || recovery != by) {
+                return false;
+            }
+        }
+        stopArtemis();
+        start();
+        synchronized (recoveryLock) {
+            restarts++;
+            restartedAt = System.nanoTime();
+            recovery = null;
+        }
+        return true;
+    }
+
+    /** How often the broker was started again after a journal failure since this object was created. */
+    public int restarts() {
+        return restarts;
+    }
+
     /** Stops the broker and releases the directory (no-op when stopped). It can be started again. */
-    public synchronized void stop() {
+    public void stop() {
+        synchronized (recoveryLock) {
+            if (recovery != null) {
+                recovery.cancel();
+                recovery = null;
+            }
+        }
+        stopArtemis();
+    }
+
+    private synchronized void stopArtemis() {
         if (artemis == null) {
             return;
         }
@@ -180,8 +265,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         stop();
     }
 
-    public synchronized boolean isStarted() {
-        return artemis != null && artemis.getActiveMQServer().isActive();
+    public boolean isStarted() {
+        EmbeddedActiveMQ server = artemis;
+        return server != null && server.getActiveMQServer().isActive();
     }
 
     /** The URL of the in-VM acceptor, {@code vm://<serverId>}; only clients in this JVM can use it. */
@@ -204,11 +290,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** The running Artemis server, for diagnostics and tests (queue depth, address settings). */
-    public synchronized ActiveMQServer server() {
-        if (artemis == null) {
+    public ActiveMQServer server() {
+        EmbeddedActiveMQ server = artemis;
+        if (server == null) {
             throw new IllegalStateException("the embedded broker is not running");
         }
-        return artemis.getActiveMQServer();
+        return server.getActiveMQServer();
     }
 
     /** Number of messages in the queue (including scheduled ones and those being delivered). */

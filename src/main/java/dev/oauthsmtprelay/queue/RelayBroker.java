@@ -5,6 +5,10 @@ import java.util.function.Consumer;
 import java.util.Optional;
 
 import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.core.client.impl.ServerLocatorImpl;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -40,6 +44,28 @@ public final class RelayBroker extends ServiceSupport {
         this.connectionFactory = BrokerConnectionFactories.create(settings, embedded);
         this.producerConnectionFactory = BrokerConnectionFactories.caching(connectionFactory);
         this.watch = embedded == null ? new BrokerConnectionWatch(connectionFactory) : null;
+        if (embedded != null) {
+            embedded.onStoppedByFailure(this::failClientConnections);
+        }
+    }
+
+    /**
+     * Fails the relay's connections to the embedded broker after it stopped by itself, so that blocked calls return
+     * at once and the consumers and producers start reconnecting (Artemis's own API has no such call for a client).
+     */
+    private void failClientConnections() {
+        if (!(connectionFactory.getServerLocator() instanceof ServerLocatorImpl locator)) {
+            return;
+        }
+        int failed = 0;
+        for (ClientSessionFactory factory : locator.getFactories()) {
+            RemotingConnection connection = factory.getConnection();
+            if (connection != null && !connection.isDestroyed()) {
+                connection.fail(new ActiveMQNotConnectedException("the embedded broker stopped"));
+                failed++;
+            }
+        }
+        LOG.debug("Failed {} connection(s) to the stopped embedded broker", failed);
     }
 
     /** See {@link EmbeddedBroker#onFatalError(Consumer)}; an external broker's failures are not fatal here. */

@@ -30,7 +30,7 @@ final class RelayMain {
 
     /**
      * @return the exit status: 1 when the configuration cannot start, {@value #FATAL_EXIT} after a fatal error
-     * (the embedded broker's journal failed), camel-main's otherwise
+     * (the embedded broker's journal failed and it could not be started again), camel-main's otherwise
      */
     static int run(Path configFile) throws Exception {
         try (CamelContext context = propertiesContext(configFile)) {

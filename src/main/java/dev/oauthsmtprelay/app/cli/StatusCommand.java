@@ -69,7 +69,10 @@ class StatusCommand implements Callable<Integer> {
                     ? "connected to " + broker.path("connectedTo").asText() : "NOT connected") + ", "
                     + broker.path("failovers").asInt() + " failover(s) since start");
         } else if (broker.has("embedded")) {
-            out.println("broker: embedded, " + broker.path("embedded").asText());
+            out.println("broker: embedded, " + broker.path("embedded").asText()
+                    + (broker.path("running").asBoolean(true) ? "" : ", NOT running (see the relay's log)")
+                    + (broker.path("restarts").asInt() > 0 ? ", started again " + broker.path("restarts").asInt()
+                    + " time(s) after a journal failure" : ""));
         }
         out.println("dead letters: " + status.path("deadLetters").asInt()
                 + (status.path("deadLetters").asInt() > 0 ? " (see 'dead-letter list')" : ""));

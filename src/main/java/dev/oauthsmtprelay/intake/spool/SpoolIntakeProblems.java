@@ -143,8 +143,8 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
         dataDir.report("broker-stopped", "The embedded broker in " + brokerDisk.directory() + " (relay.data.dir) "
                 + "is not running; Artemis stops itself after an I/O error on its journal (see its error above; the "
                 + "disk is " + brokerDisk.usage() + "). " + waiting(file) + " wait in the spool; none is lost or "
-                + "deleted. Fix the file system of relay.data.dir (free space, make it writable), then "
-                + "restart the relay: the messages already queued are kept in the journal.");
+                + "deleted. Fix the file system of relay.data.dir (free space, make it writable); the relay starts the "
+                + "broker again by itself then, and the messages already queued are kept in the journal.");
     }
 
     private static String waiting(String file) {

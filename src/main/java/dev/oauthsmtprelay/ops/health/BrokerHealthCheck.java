@@ -22,10 +22,13 @@ public final class BrokerHealthCheck extends ReadinessCheck {
         builder.detail("queue", broker.deliveryQueue());
         if (broker.embeddedBroker().isPresent()) {
             builder.detail("broker", "embedded " + broker.embeddedBroker().get().brokerDir());
+            builder.detail("restarts", broker.embeddedBroker().get().restarts());
             if (broker.embeddedBroker().get().isStarted()) {
                 builder.up();
             } else {
-                builder.down().message("The embedded broker is not running; see the log for why it stopped.");
+                builder.down().message("The embedded broker is not running; see the log for why it stopped. After an "
+                        + "I/O error on its journal the relay starts it again once relay.data.dir has room and can be "
+                        + "written.");
             }
             return;
         }

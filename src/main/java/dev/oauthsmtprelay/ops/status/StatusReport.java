@@ -77,6 +77,8 @@ public final class StatusReport implements Processor {
         Map<String, Object> report = new LinkedHashMap<>();
         if (broker.embeddedBroker().isPresent()) {
             report.put("embedded", broker.embeddedBroker().get().brokerDir().toString());
+            report.put("running", broker.embeddedBroker().get().isStarted());
+            report.put("restarts", broker.embeddedBroker().get().restarts());
         } else {
             report.put("url", broker.settings().externalUrl().orElse(null));
             report.put("connectedTo", broker.connectedTo().orElse(null));

@@ -76,6 +76,7 @@ class StatusCommandTest {
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("queue relay.outbound: 0 message(s), 0 waiting to retry")
+                .contains("broker: embedded, " + relay.dataDir().resolve("broker").toAbsolutePath().normalize() + "\n")
                 .contains("dead letters: 1 (see 'dead-letter list')")
                 .contains("delivery: running")
                 .containsPattern("application: expires \\d{4}-\\S+Z \\(in \\d+m\\)")
@@ -110,6 +111,16 @@ class StatusCommandTest {
         assertThat(out.toString()).containsPattern("SMTP listener: listening on 127\\.0\\.0\\.1:" + port
                 + ", TLS none, AUTH none; 0 open connection\\(s\\); since start 1 accepted \\(" + mail.length()
                 + " bytes\\), 1 refused \\(sender 1\\)");
+    }
+
+    @Test
+    void should_say_when_the_embedded_broker_is_not_running_and_how_often_it_was_started_again() throws Exception {
+        java.io.StringWriter printed = new java.io.StringWriter();
+        StatusCommand.print("http://127.0.0.1:1/", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"queue\":\"relay.outbound\",\"broker\":{\"embedded\":\"/data/broker\",\"running\":false,"
+                        + "\"restarts\":2}}"), new PrintWriter(printed));
+        assertThat(printed.toString()).contains("broker: embedded, /data/broker, NOT running (see the relay's log), "
+                + "started again 2 time(s) after a journal failure");
     }
 
     @Test
