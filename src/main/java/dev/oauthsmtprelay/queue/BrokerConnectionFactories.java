@@ -31,6 +31,9 @@ public final class BrokerConnectionFactories {
      */
     public static final int PRODUCER_SESSION_CACHE_SIZE = 10;
 
+    /** How long an in-VM call to the embedded broker may wait for its answer. */
+    static final long IN_VM_CALL_TIMEOUT_MS = 10_000;
+
     private BrokerConnectionFactories() {
     }
 
@@ -82,6 +85,11 @@ public final class BrokerConnectionFactories {
         } else {
             // In-VM: the broker lives and dies with this JVM; reconnecting to a stopped broker only delays shutdown.
             factory.setReconnectAttempts(0);
+            // When the broker stops on a journal error, Artemis's own clean-up of a failed session can send a blocking
+            // acknowledgement on the dead connection, which only the call timeout ends (seen in FatalBrokerErrorExitTest:
+            // the consumers stayed stuck past a 20 s wait with the default 30 s). A healthy in-VM call, a journal
+            // write included, takes milliseconds; one that takes 10 s fails like any send and is tried again.
+            factory.setCallTimeout(IN_VM_CALL_TIMEOUT_MS);
         }
         return factory;
     }

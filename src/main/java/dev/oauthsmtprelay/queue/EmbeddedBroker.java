@@ -215,18 +215,17 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (by.cancelled() || recovery != by) {
                 return false;
             }
-        }
-        stopArtemis();
-        start();
-        synchronized (recoveryLock) {
+            // before the start: a failure as soon as it runs must find no recovery under way, and a recent restart
             restarts++;
             restartedAt = System.nanoTime();
             recovery = null;
         }
+        stopArtemis();
+        start();
         return true;
     }
 
-    /** How often the broker was started again after a journal failure since this object was created. */
+    /** How often the relay started the broker again after a journal failure since this object was created. */
     public int restarts() {
         return restarts;
     }

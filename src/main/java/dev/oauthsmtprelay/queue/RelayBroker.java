@@ -60,7 +60,7 @@ public final class RelayBroker extends ServiceSupport {
         int failed = 0;
         for (ClientSessionFactory factory : locator.getFactories()) {
             RemotingConnection connection = factory.getConnection();
-            if (connection != null && !connection.isDestroyed()) {
+            if (connection != null) {
                 connection.fail(new ActiveMQNotConnectedException("the embedded broker stopped"));
                 failed++;
             }

@@ -49,12 +49,26 @@ class SmtpListenerSecurityTest {
     @Test
     void a_queue_that_cannot_take_the_message_answers_451_and_queues_nothing() throws Exception {
         RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0"));
-        relay.context().hasService(RelayBroker.class).stop();
         try (RawSmtp smtp = new RawSmtp(port(relay))) {
             assertThat(smtp.envelope("billing@example.com", "a@example.net")).startsWith("250");
+            relay.context().hasService(RelayBroker.class).stop(); // after MAIL FROM looked for room
             smtp.command("DATA");
             assertThat(smtp.command("From: billing@example.com\r\nTo: a@example.net\r\n\r\nx\r\n."))
                     .startsWith("451 4.3.0");
+        }
+        assertThat(stats(relay).accepted()).isZero();
+        assertThat(stats(relay).refused().get("queue")).isEqualTo(1);
+    }
+
+    @Test
+    void a_stopped_embedded_broker_is_answered_452_at_mail_from_before_any_data() throws Exception {
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0"));
+        relay.context().hasService(RelayBroker.class).stop();
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            assertThat(smtp.command("MAIL FROM:<billing@example.com>")).startsWith("452 4.3.0")
+                    .contains("try again later");
         }
         assertThat(stats(relay).accepted()).isZero();
         assertThat(stats(relay).refused().get("queue")).isEqualTo(1);
