@@ -4,6 +4,9 @@
 #                                                    ROUNDS times through the same relay process (round 1 cold, then JIT-warm)
 #   bench/run.sh large [MB=30] [COUNT=1]             COUNT large messages at once
 #   bench/run.sh idle [SECONDS=60]                   the relay with nothing to send: CPU, RSS, threads
+#   bench/run.sh postfix [N=10000] [S=5] [CONCURRENCY=8]  the relay and a private Postfix instance on the same job;
+#                                                    installs Debian's postfix package when missing (no system instance
+#                                                    is configured or started); needs root, as Postfix's master does
 # Environment: RELAY_LAUNCH (launcher, the default: the distribution's bin/oauth-smtp-relay, unpacked into
 # target/bench-dist, which applies config/jvm.options as in production; jar: plain java -jar target/oauth-smtp-relay.jar),
 # RELAY_HEAP (more JVM options of the relay: with the launcher they go into RELAY_JAVA_OPTS after jvm.options; with
@@ -13,6 +16,17 @@
 # BENCH_HUB_LATENCY_MS (the hub waits this long before every reply, like a hub across a network; default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "postfix" && "${CI:-}" == "true" ]]; then
+  echo "bench/run.sh postfix is a benchmark that installs a package; it does not run in CI" >&2; exit 2
+fi
+if [[ "${1:-}" == "postfix" && $(id -u) -ne 0 ]]; then
+  echo "bench/run.sh postfix needs root: it installs postfix when missing, and Postfix's master runs as root" >&2; exit 2
+fi
+if [[ "${1:-}" == "postfix" && ! -x /usr/sbin/postfix ]]; then
+  # "No configuration": the package installs the programs only, no /etc/postfix/main.cf and no running instance
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postfix >/dev/null
+fi
 mvn -B -q -DskipTests package
 CP=$(mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
 case "${RELAY_LAUNCH:-launcher}" in
@@ -27,6 +41,9 @@ esac
 MAIN=dev.oauthsmtprelay.bench.RelayBench
 if [[ "${1:-}" == "idle" ]]; then
   exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -cp "target/test-classes:target/classes:$CP" $MAIN idle "${2:-60}" "$JAR" "${RELAY_HEAP:-}"
+fi
+if [[ "${1:-}" == "postfix" ]]; then
+  exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN postfix "${2:-10000}" "${3:-5}" "${4:-8}" "$JAR" "${RELAY_HEAP:-}"
 fi
 if [[ "${1:-}" == "large" ]]; then
   exec java ${BENCH_OPTS:-} -Dbench.provider="${BENCH_PROVIDER:-microsoft}" -Dbench.hub-latency-ms="${BENCH_HUB_LATENCY_MS:-0}" -cp "target/test-classes:target/classes:$CP" $MAIN large "${2:-30}" "${3:-1}" "$JAR" "${RELAY_HEAP:-}"

@@ -16,8 +16,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +43,7 @@ import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
  * <pre>
  * RelayBench throughput N S CONCURRENCY ROUNDS JAR HEAP
  * RelayBench large SIZE_MB JAR HEAP
+ * RelayBench postfix N S CONCURRENCY JAR HEAP
  * </pre>
  */
 public final class RelayBench {
@@ -80,6 +85,9 @@ public final class RelayBench {
         try {
             if (args[0].equals("idle")) {
                 bench.idle(Integer.parseInt(args[1]), Path.of(args[2]), args[3]);
+            } else if (args[0].equals("postfix")) {
+                bench.postfixPeer(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        Path.of(args[4]), args[5]);
             } else if (args[0].equals("large")) {
                 bench.large(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
             } else {
@@ -168,7 +176,8 @@ public final class RelayBench {
         }
     }
 
-    private void relayRound(Relay relay, List<byte[]> messages, int firstSeq, int connectionsBaseline,
+    /** @return msgs/s, first drop to last acceptance */
+    private double relayRound(Relay relay, List<byte[]> messages, int firstSeq, int connectionsBaseline,
             int tokensBaseline, int connectionLimit, double ceiling) throws Exception {
         int n = messages.size();
         clearRecords();
@@ -210,6 +219,115 @@ public final class RelayBench {
         System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM) so far: %d MB%n", relay.peakRssKb() / 1024);
         System.out.printf(Locale.ROOT, "relay / ceiling: %.2f%n", rate / ceiling);
         reportCompleteness(firstSeq, n, complete);
+        return rate;
+    }
+
+    /**
+     * The relay and a private Postfix instance on the same job in one run: N messages from S sender mailboxes, from
+     * the spool (Postfix: its maildrop) to a STARTTLS hub, one cold and one warm relay round, then Postfix with TLS
+     * connection reuse. Postfix cannot log in with XOAUTH2, so its hub is a second instance of the same hub, with the
+     * same certificate and TLS, that asks for no login.
+     */
+    private void postfixPeer(int n, int senders, int concurrency, Path jar, String heap) throws Exception {
+        System.out.printf(Locale.ROOT, "== relay against Postfix: %,d messages of ~2 KB from %d sender mailboxes, "
+                + "relay.delivery.concurrency=%d, relay %s%n", n, senders, concurrency, Relay.describe(jar, heap));
+        double ceiling = ceiling(messages(0, n, senders));
+        System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
+                ceiling);
+        hub.reset();
+        double[] relayRates = new double[2];
+        Relay relay = Relay.start(jar, heap, writeConfig(concurrency), work, List.of());
+        try {
+            warmUp(relay);
+            int connections = 0;
+            int tokenRequests = tokens.requestCount();
+            for (int round = 1; round <= 2; round++) {
+                System.out.printf(Locale.ROOT, "-- relay round %d of 2 (%s)%n", round, round == 1 ? "JIT cold" : "JIT warm");
+                relayRates[round - 1] = relayRound(relay, messages((round - 1) * n, n, senders), (round - 1) * n,
+                        connections, tokenRequests, concurrency * senders, ceiling);
+                connections = hub.connectionCount();
+                tokenRequests = tokens.requestCount();
+            }
+            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", relay.peakRssKb() / 1024);
+        } finally {
+            relay.stop();
+        }
+
+        XOAuth2SmtpHub peerHub = XOAuth2SmtpHub.builder()
+                .tlsMode(XOAuth2SmtpHub.TlsMode.STARTTLS_REQUIRED)
+                .certificate(XOAuth2SmtpHub.CertificateKind.LOCALHOST)
+                .hubName("smtp." + DOMAIN)
+                .maxMessageSize(40L * 1024 * 1024)
+                .replyLatency(HUB_LATENCY)
+                .requireAuth(false)
+                .advertiseAuth(false)
+                .onMessage(this::record)
+                .start();
+        try {
+            System.out.println("-- Postfix " + postfixVersion() + " (private instance, maildrop -> STARTTLS hub, "
+                    + "smtp_tls_connection_reuse=yes, its default concurrency)");
+            PostfixPeer postfix = PostfixPeer.create("127.0.0.1", peerHub.port(),
+                    peerHub.certificatePemPath());
+            List<byte[]> messages = messages(2 * n, n, senders);
+            long injecting = System.nanoTime();
+            ExecutorService injectors = Executors.newFixedThreadPool(8); // sendmail mostly waits
+            List<Future<?>> injected = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int seq = 2 * n + i;
+                byte[] message = messages.get(i);
+                injected.add(injectors.submit(() -> {
+                    byte[] stamp = (DROPPED + System.currentTimeMillis() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    byte[] stamped = new byte[stamp.length + message.length];
+                    System.arraycopy(stamp, 0, stamped, 0, stamp.length);
+                    System.arraycopy(message, 0, stamped, stamp.length, message.length);
+                    postfix.inject(stamped, "sender" + (seq % senders + 1) + "@" + DOMAIN, "rcpt@example.net");
+                    return null;
+                }));
+            }
+            for (Future<?> f : injected) {
+                f.get();
+            }
+            injectors.shutdown();
+            System.out.printf(Locale.ROOT, "injected %,d messages into the maildrop with sendmail in %.1f s (Postfix "
+                    + "stopped; not counted); maildrop holds %d%n", n, (System.nanoTime() - injecting) / 1e9,
+                    postfix.maildropCount());
+            clearRecords();
+            double machineBefore = PostfixPeer.machineCpuSeconds();
+            double benchBefore = Relay.cpuSeconds(ProcessHandle.current().pid());
+            long started = System.currentTimeMillis();
+            postfix.start();
+            boolean complete = awaitReceived(n, () -> true);
+            long end = lastAcceptance.get();
+            // the machine's CPU less this JVM's (hub, token server): the Postfix processes, come and gone
+            double cpu = (PostfixPeer.machineCpuSeconds() - machineBefore)
+                    - (Relay.cpuSeconds(ProcessHandle.current().pid()) - benchBefore);
+            Thread.sleep(2000);
+            postfix.stop();
+            double seconds = (end - started) / 1000.0;
+            double rate = received.get() / seconds;
+            System.out.printf(Locale.ROOT, "postfix: %.0f msgs/s (%,d messages in %.2f s, start to last acceptance)%n",
+                    rate, received.get(), seconds);
+            System.out.printf(Locale.ROOT, "postfix CPU (all its processes: the machine's CPU less this JVM's): %.1f s, "
+                    + "%.2f ms per message%n", cpu, cpu * 1000 / n);
+            System.out.printf(Locale.ROOT, "SMTP connections opened by Postfix: %d%n", peerHub.connectionCount());
+            reportCompleteness(2 * n, n, complete);
+            System.out.printf(Locale.ROOT, "relay / postfix: %.2f (relay JIT cold), %.2f (relay JIT warm)%n",
+                    relayRates[0] / rate, relayRates[1] / rate);
+            if (!complete) {
+                System.out.println("Postfix's log: " + postfix.log());
+            }
+        } finally {
+            peerHub.close();
+        }
+    }
+
+    private static String postfixVersion() {
+        try {
+            Process p = new ProcessBuilder("/usr/sbin/postconf", "-d", "-h", "mail_version").start();
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "(version unknown)";
+        }
     }
 
     private static List<byte[]> messages(int firstSeq, int n, int senders) {
@@ -337,6 +455,10 @@ public final class RelayBench {
     }
 
     private boolean awaitReceived(int n, Relay relay) throws InterruptedException {
+        return awaitReceived(n, relay::isAlive);
+    }
+
+    private boolean awaitReceived(int n, BooleanSupplier alive) throws InterruptedException {
         int last = -1;
         long lastProgress = System.currentTimeMillis();
         while (received.get() < n) {
@@ -344,7 +466,7 @@ public final class RelayBench {
             if (now != last) {
                 last = now;
                 lastProgress = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - lastProgress > 60_000 || !relay.isAlive()) {
+            } else if (System.currentTimeMillis() - lastProgress > 60_000 || !alive.getAsBoolean()) {
                 return false;
             }
             Thread.sleep(20);
