@@ -77,10 +77,10 @@ final class JournalFailureRecovery {
         timer.scheduleWithFixedDelay(this::check, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The relay is stopping the broker itself: no restart after that. */
+    /** The relay is stopping the broker itself: no restart after that (a start under way is not interrupted). */
     void cancel() {
         cancelled = true;
-        timer.shutdownNow();
+        timer.shutdown();
     }
 
     private void check() {

@@ -22,6 +22,7 @@ import dev.oauthsmtprelay.fixtures.FreePort;
 import dev.oauthsmtprelay.fixtures.ListenerClient;
 import dev.oauthsmtprelay.fixtures.RelayHarness;
 import dev.oauthsmtprelay.fixtures.RelayTestBed;
+import dev.oauthsmtprelay.queue.RelayBroker;
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
 /**
@@ -101,7 +102,7 @@ class JournalWriteFailureTest {
         assertThat(refused.text() + " (answer to " + refused.command() + ")").as("the listener while the broker is "
                 + "stopped: the client keeps the message").startsWith("452 4.3.0").contains("MAIL FROM");
         assertThat(hub.messageCount()).isEqualTo(1);
-        assertThat(relay.context().hasService(dev.oauthsmtprelay.queue.RelayBroker.class)
+        assertThat(relay.context().hasService(RelayBroker.class)
                 .embeddedBroker().orElseThrow().isStarted()).as("not started again while the disk is full").isFalse();
 
         Files.delete(dataFs.path().resolve("filler.bin"));
@@ -118,7 +119,7 @@ class JournalWriteFailureTest {
                         + "relay; total=%d, duplicates=%d, large file confirmed before the write failed=%s%n",
                 perFileLines, recoveredMs, hub.messageCount(), duplicates, largeConfirmedBeforeFailure);
         assertThat(log.lines(Level.INFO, "runs again")).as("the broker started again once").hasSize(1);
-        assertThat(relay.context().hasService(dev.oauthsmtprelay.queue.RelayBroker.class).embeddedBroker()
+        assertThat(relay.context().hasService(RelayBroker.class).embeddedBroker()
                 .orElseThrow().restarts()).isEqualTo(1);
         assertThat(subjects()).as("every file and the listener's message relayed").containsExactlyInAnyOrder(
                 "before", "large", "small 0", "small 1", "small 2", "listener");

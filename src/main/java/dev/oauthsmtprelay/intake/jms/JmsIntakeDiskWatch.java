@@ -63,8 +63,8 @@ public final class JmsIntakeDiskWatch extends ServiceSupport {
                         : "The embedded broker in " + disk.directory() + " is not running.")
                         + " The JMS intake stops taking messages; they wait on the intake broker, untouched. "
                         + (full ? "Free space on that file system or move relay.data.dir to a larger one; the intake "
-                        + "starts again by itself once there is room." : "Fix relay.data.dir (free space, make it writable); the relay starts the broker "
-                        + "again by itself then, and the intake with it."));
+                        + "starts again by itself once there is room." : "Fix relay.data.dir (free space, make "
+                        + "it writable); the relay starts the broker again by itself then, and the intake with it."));
             } else if (suspended) {
                 for (String routeId : routeIds) {
                     context.getRouteController().resumeRoute(routeId);

@@ -7,14 +7,15 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,8 +116,8 @@ class StatusCommandTest {
 
     @Test
     void should_say_when_the_embedded_broker_is_not_running_and_how_often_it_was_started_again() throws Exception {
-        java.io.StringWriter printed = new java.io.StringWriter();
-        StatusCommand.print("http://127.0.0.1:1/", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        StringWriter printed = new StringWriter();
+        StatusCommand.print("http://127.0.0.1:1/", new ObjectMapper().readTree(
                 "{\"queue\":\"relay.outbound\",\"broker\":{\"embedded\":\"/data/broker\",\"running\":false,"
                         + "\"restarts\":2}}"), new PrintWriter(printed));
         assertThat(printed.toString()).contains("broker: embedded, /data/broker, NOT running (see the relay's log), "
