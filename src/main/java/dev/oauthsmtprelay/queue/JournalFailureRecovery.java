@@ -38,7 +38,7 @@ final class JournalFailureRecovery {
     private final long failedAt = System.nanoTime();
     private final ScheduledExecutorService timer;
     private volatile boolean cancelled;
-    private String lastObstacle;
+    private boolean obstacleTold;
     private boolean clientsTold;
 
     JournalFailureRecovery(EmbeddedBroker broker, BrokerDirectoryProbe probe, Duration checkEvery,
@@ -93,9 +93,10 @@ final class JournalFailureRecovery {
         }
         Optional<String> obstacle = probe.obstacle();
         if (obstacle.isPresent()) {
-            if (!obstacle.get().equals(lastObstacle)) {
+            // once: the text names the free megabytes, which change from one check to the next
+            if (!obstacleTold) {
                 LOG.info("The embedded broker stays stopped: {}", obstacle.get());
-                lastObstacle = obstacle.get();
+                obstacleTold = true;
             }
             return;
         }

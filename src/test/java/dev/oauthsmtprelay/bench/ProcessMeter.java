@@ -26,4 +26,14 @@ final class ProcessMeter {
         }
         return -1;
     }
+
+    /** CPU time of the whole machine (all cores, user + system, no idle or I/O wait) since boot, in seconds. */
+    static double machineCpuSeconds() throws IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7}) { // user nice system irq softirq
+            busy += Long.parseLong(fields[i]);
+        }
+        return busy / 100.0;
+    }
 }

@@ -104,7 +104,8 @@ public final class RelayBench {
     // ---------------------------------------------------------------------------------------------
     // the two cases
 
-    private void throughput(int n, int senders, int concurrency, int rounds, Path jar, String heap) throws Exception {
+    /** @return each round's msgs/s */
+    private double[] throughput(int n, int senders, int concurrency, int rounds, Path jar, String heap) throws Exception {
         System.out.printf(Locale.ROOT, "== %,d messages of ~2 KB from %d sender mailboxes, relay.delivery.concurrency=%d, "
                 + "%d round(s), relay %s, hub reply latency %d ms%n", n, senders, concurrency, rounds, Relay.describe(jar, heap),
                 HUB_LATENCY.toMillis());
@@ -116,14 +117,15 @@ public final class RelayBench {
         // round 1 counts the relay's start-up too: its first token and the warm-up message's connection
         int connectionsBaseline = 0;
         int tokensBaseline = tokens.requestCount();
+        double[] rates = new double[rounds];
         Relay relay = Relay.start(jar, heap, writeConfig(concurrency), work, List.of());
         try {
             warmUp(relay);
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf(Locale.ROOT, "-- round %d of %d (%s)%n", round, rounds,
                         round == 1 ? "relay JVM just started: includes JIT compilation" : "same relay process, JIT warm");
-                relayRound(relay, messages((round - 1) * n, n, senders), (round - 1) * n, connectionsBaseline,
-                        tokensBaseline, concurrency * senders, ceiling);
+                rates[round - 1] = relayRound(relay, messages((round - 1) * n, n, senders), (round - 1) * n,
+                        connectionsBaseline, tokensBaseline, concurrency * senders, ceiling);
                 connectionsBaseline = hub.connectionCount();
                 tokensBaseline = tokens.requestCount();
             }
@@ -131,6 +133,7 @@ public final class RelayBench {
         } finally {
             relay.stop();
         }
+        return rates;
     }
 
     /**
@@ -229,29 +232,8 @@ public final class RelayBench {
      * same certificate and TLS, that asks for no login.
      */
     private void postfixPeer(int n, int senders, int concurrency, Path jar, String heap) throws Exception {
-        System.out.printf(Locale.ROOT, "== relay against Postfix: %,d messages of ~2 KB from %d sender mailboxes, "
-                + "relay.delivery.concurrency=%d, relay %s%n", n, senders, concurrency, Relay.describe(jar, heap));
-        double ceiling = ceiling(messages(0, n, senders));
-        System.out.printf(Locale.ROOT, "ceiling: one persistent Angus Mail connection (STARTTLS + XOAUTH2): %.0f msgs/s%n",
-                ceiling);
-        hub.reset();
-        double[] relayRates = new double[2];
-        Relay relay = Relay.start(jar, heap, writeConfig(concurrency), work, List.of());
-        try {
-            warmUp(relay);
-            int connections = 0;
-            int tokenRequests = tokens.requestCount();
-            for (int round = 1; round <= 2; round++) {
-                System.out.printf(Locale.ROOT, "-- relay round %d of 2 (%s)%n", round, round == 1 ? "JIT cold" : "JIT warm");
-                relayRates[round - 1] = relayRound(relay, messages((round - 1) * n, n, senders), (round - 1) * n,
-                        connections, tokenRequests, concurrency * senders, ceiling);
-                connections = hub.connectionCount();
-                tokenRequests = tokens.requestCount();
-            }
-            System.out.printf(Locale.ROOT, "relay peak RSS (VmHWM): %d MB%n", relay.peakRssKb() / 1024);
-        } finally {
-            relay.stop();
-        }
+        System.out.println("== the relay against Postfix on the same job: first the relay, then Postfix");
+        double[] relayRates = throughput(n, senders, concurrency, 2, jar, heap);
 
         XOAuth2SmtpHub peerHub = XOAuth2SmtpHub.builder()
                 .tlsMode(XOAuth2SmtpHub.TlsMode.STARTTLS_REQUIRED)
@@ -276,11 +258,8 @@ public final class RelayBench {
                 int seq = 2 * n + i;
                 byte[] message = messages.get(i);
                 injected.add(injectors.submit(() -> {
-                    byte[] stamp = (DROPPED + System.currentTimeMillis() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                    byte[] stamped = new byte[stamp.length + message.length];
-                    System.arraycopy(stamp, 0, stamped, 0, stamp.length);
-                    System.arraycopy(message, 0, stamped, stamp.length, message.length);
-                    postfix.inject(stamped, "sender" + (seq % senders + 1) + "@" + DOMAIN, "rcpt@example.net");
+                    postfix.inject(stamped(message), "sender" + (seq % senders + 1) + "@" + DOMAIN,
+                            "rcpt@example.net");
                     return null;
                 }));
             }
@@ -292,15 +271,15 @@ public final class RelayBench {
                     + "stopped; not counted); maildrop holds %d%n", n, (System.nanoTime() - injecting) / 1e9,
                     postfix.maildropCount());
             clearRecords();
-            double machineBefore = PostfixPeer.machineCpuSeconds();
-            double benchBefore = Relay.cpuSeconds(ProcessHandle.current().pid());
+            double machineBefore = ProcessMeter.machineCpuSeconds();
+            double benchBefore = ProcessMeter.cpuSeconds(ProcessHandle.current().pid());
             long started = System.currentTimeMillis();
             postfix.start();
             boolean complete = awaitReceived(n, () -> true);
             long end = lastAcceptance.get();
             // the machine's CPU less this JVM's (hub, token server): the Postfix processes, come and gone
-            double cpu = (PostfixPeer.machineCpuSeconds() - machineBefore)
-                    - (Relay.cpuSeconds(ProcessHandle.current().pid()) - benchBefore);
+            double cpu = (ProcessMeter.machineCpuSeconds() - machineBefore)
+                    - (ProcessMeter.cpuSeconds(ProcessHandle.current().pid()) - benchBefore);
             Thread.sleep(2000);
             postfix.stop();
             double seconds = (end - started) / 1000.0;
@@ -446,12 +425,17 @@ public final class RelayBench {
         Path spool = work.resolve("spool");
         String name = "m" + seq + ".eml";
         Path tmp = spool.resolve("." + name + ".tmp");
-        byte[] stamp = (DROPPED + System.currentTimeMillis() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (var out = Files.newOutputStream(tmp)) {
-            out.write(stamp);
-            out.write(message);
-        }
+        Files.write(tmp, stamped(message));
         Files.move(tmp, spool.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code message} with the {@code X-Bench-Dropped} time stamp in front, from which the latency is measured. */
+    private static byte[] stamped(byte[] message) {
+        byte[] stamp = (DROPPED + System.currentTimeMillis() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] stamped = new byte[stamp.length + message.length];
+        System.arraycopy(stamp, 0, stamped, 0, stamp.length);
+        System.arraycopy(message, 0, stamped, stamp.length, message.length);
+        return stamped;
     }
 
     private boolean awaitReceived(int n, Relay relay) throws InterruptedException {
