@@ -188,6 +188,9 @@ public final class RelayKeys {
     public static final Key<Duration> BROKER_DISK_SCAN_PERIOD = key("relay.broker.disk-scan-period", Stage.QUEUE,
             DURATION, "5s", "How often the embedded broker measures that disk, and looks whether it can start again "
                     + "after a journal error.");
+    public static final Key<Integer> BROKER_JOURNAL_BUFFER_TIMEOUT = key("relay.broker.journal-buffer-timeout-us",
+            Stage.QUEUE, integer(1, 1_000_000), "500",
+            "Microseconds the embedded broker gathers writes before one disk sync; each 250 waits up to this long.");
 
     // Sender mailbox
     public static final Key<Path> USERS = key("relay.users", Stage.SENDER, PATH, null,

@@ -43,7 +43,8 @@ public record BrokerSettings(
         double redeliveryMultiplier,
         Duration maxRedeliveryDelay,
         long maxSizeBytes,
-        DiskLimits diskLimits) {
+        DiskLimits diskLimits,
+        int journalBufferMicros) {
 
     public static final long DEFAULT_MAX_SIZE_BYTES = 256L * 1024 * 1024;
 
@@ -72,6 +73,9 @@ public record BrokerSettings(
             throw new IllegalArgumentException("redeliveryMultiplier must be >= 1.0: " + redeliveryMultiplier);
         }
         Objects.requireNonNull(diskLimits, "diskLimits");
+        if (journalBufferMicros < 1) {
+            throw new IllegalArgumentException("journalBufferMicros must be positive: " + journalBufferMicros);
+        }
         if (maxSizeBytes <= 0) {
             throw new IllegalArgumentException("maxSizeBytes must be positive: " + maxSizeBytes);
         }
@@ -87,7 +91,8 @@ public record BrokerSettings(
         return new BrokerSettings(dataDir, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 RelayKeys.BROKER_DELIVERY_QUEUE.defaultValue(), RelayKeys.BROKER_DEAD_LETTER_QUEUE.defaultValue(),
                 RelayKeys.BROKER_REDELIVERY_DELAY.defaultValue(), RelayKeys.BROKER_REDELIVERY_MULTIPLIER.defaultValue(),
-                RelayKeys.BROKER_MAX_REDELIVERY_DELAY.defaultValue(), DEFAULT_MAX_SIZE_BYTES, DiskLimits.defaults());
+                RelayKeys.BROKER_MAX_REDELIVERY_DELAY.defaultValue(), DEFAULT_MAX_SIZE_BYTES, DiskLimits.defaults(),
+                RelayKeys.BROKER_JOURNAL_BUFFER_TIMEOUT.defaultValue());
     }
 
     /** What {@code relay.data.dir} and {@code relay.broker.*} say. */
@@ -100,7 +105,8 @@ public record BrokerSettings(
                 settings.get(RelayKeys.BROKER_REDELIVERY_MULTIPLIER),
                 settings.get(RelayKeys.BROKER_MAX_REDELIVERY_DELAY),
                 DEFAULT_MAX_SIZE_BYTES, new DiskLimits(settings.get(RelayKeys.BROKER_MAX_DISK_USAGE),
-                        settings.get(RelayKeys.BROKER_DISK_SCAN_PERIOD)));
+                        settings.get(RelayKeys.BROKER_DISK_SCAN_PERIOD)),
+                settings.get(RelayKeys.BROKER_JOURNAL_BUFFER_TIMEOUT));
     }
 
     /** The directory the embedded broker writes to: {@code dataDir/broker}. */
@@ -115,38 +121,46 @@ public record BrokerSettings(
 
     public BrokerSettings withExternalUrl(String url) {
         return new BrokerSettings(dataDir, Optional.ofNullable(url), user, password, listenUrl, deliveryQueue,
-                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
+                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits,
+                journalBufferMicros);
     }
 
     public BrokerSettings withCredentials(String user, String password) {
         return new BrokerSettings(dataDir, externalUrl, Optional.ofNullable(user), Optional.ofNullable(password),
                 listenUrl, deliveryQueue, deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay,
-                maxSizeBytes, diskLimits);
+                maxSizeBytes, diskLimits, journalBufferMicros);
     }
 
     public BrokerSettings withListenUrl(String url) {
         return new BrokerSettings(dataDir, externalUrl, user, password, Optional.ofNullable(url), deliveryQueue,
-                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
+                deadLetterQueue, redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits,
+                journalBufferMicros);
     }
 
     public BrokerSettings withQueues(String deliveryQueue, String deadLetterQueue) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits);
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits,
+                journalBufferMicros);
     }
 
     public BrokerSettings withRedelivery(Duration delay, double multiplier, Duration maxDelay) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                delay, multiplier, maxDelay, maxSizeBytes, diskLimits);
+                delay, multiplier, maxDelay, maxSizeBytes, diskLimits, journalBufferMicros);
     }
 
     public BrokerSettings withMaxSizeBytes(long bytes) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, bytes, diskLimits);
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, bytes, diskLimits, journalBufferMicros);
     }
 
     public BrokerSettings withDiskLimits(DiskLimits limits) {
         return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
-                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, limits);
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, limits, journalBufferMicros);
+    }
+
+    public BrokerSettings withJournalBufferMicros(int micros) {
+        return new BrokerSettings(dataDir, externalUrl, user, password, listenUrl, deliveryQueue, deadLetterQueue,
+                redeliveryDelay, redeliveryMultiplier, maxRedeliveryDelay, maxSizeBytes, diskLimits, micros);
     }
 
     /** Never prints the password. */
@@ -157,7 +171,7 @@ public record BrokerSettings(
                 + listenUrl.orElse("-") + ", deliveryQueue=" + deliveryQueue + ", deadLetterQueue=" + deadLetterQueue
                 + ", redeliveryDelay=" + redeliveryDelay + ", redeliveryMultiplier=" + redeliveryMultiplier
                 + ", maxRedeliveryDelay=" + maxRedeliveryDelay + ", maxSizeBytes=" + maxSizeBytes + ", " + diskLimits
-                + "]";
+                + ", journalBufferMicros=" + journalBufferMicros + "]";
     }
 
     private static Optional<String> clean(Optional<String> value, String name) {
