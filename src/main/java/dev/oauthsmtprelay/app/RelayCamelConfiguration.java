@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,10 @@ import dev.oauthsmtprelay.intake.spool.SpoolPollWatch;
 import dev.oauthsmtprelay.intake.spool.SpoolRejection;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
 import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
+import dev.oauthsmtprelay.queue.BatchedQueueProducer;
 import dev.oauthsmtprelay.queue.BrokerDisk;
 import dev.oauthsmtprelay.queue.BrokerSettings;
+import dev.oauthsmtprelay.queue.QueueBatchSender;
 import dev.oauthsmtprelay.queue.RelayBroker;
 
 /**
@@ -116,6 +119,12 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
         beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
+        // Spool and listener intake: messages that are ready together share one broker transaction.
+        QueueBatchSender queueSender = new QueueBatchSender(broker.connectionFactory(), brokerSettings.deliveryQueue(),
+                settings.get(RelayKeys.BROKER_SEND_BATCH));
+        context.addService(queueSender, true, true);
+        beans.bind(BatchedQueueProducer.BEAN, new BatchedQueueProducer(queueSender, context.getEndpoint(
+                JMS_COMPONENT + ":queue:" + brokerSettings.deliveryQueue(), JmsEndpoint.class).getBinding()));
 
         // Intake from the spool.
         MessageParser parser = new MessageParser(IntakeSettings.from(settings, clock));

@@ -191,6 +191,8 @@ public final class RelayKeys {
     public static final Key<Integer> BROKER_JOURNAL_BUFFER_TIMEOUT = key("relay.broker.journal-buffer-timeout-us",
             Stage.QUEUE, integer(1, 1_000_000), "500",
             "Microseconds the embedded broker gathers writes before one disk sync; each 250 waits up to this long.");
+    public static final Key<Integer> BROKER_SEND_BATCH = key("relay.broker.send-batch", Stage.QUEUE,
+            integer(1, 10_000), "64", "Most waiting intake messages put on the queue in one broker transaction.");
 
     // Sender mailbox
     public static final Key<Path> USERS = key("relay.users", Stage.SENDER, PATH, null,
