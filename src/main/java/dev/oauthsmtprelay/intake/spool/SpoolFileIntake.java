@@ -70,6 +70,7 @@ public final class SpoolFileIntake implements Processor {
         }
         Path path = Path.of(file.getAbsoluteFilePath());
         SpoolEntries.refuseWhatIsNotARegularFile(path, name);
+        SpoolWritability.requireWritable(path);
         Long size = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
         boolean streamed = size != null && streamThreshold > 0 && size >= streamThreshold
                 && MessageParser.isMime(name);

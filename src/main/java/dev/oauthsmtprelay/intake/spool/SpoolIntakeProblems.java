@@ -1,5 +1,7 @@
 package dev.oauthsmtprelay.intake.spool;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
     private final Path spoolDir;
     private final BrokerDisk brokerDisk;
     private final ConditionReport spool;
+    private final ConditionReport spoolWritable;
     private final ConditionReport dataDir;
     private final ConditionReport queue;
     private final SpoolPollWatch pollWatch;
@@ -47,13 +50,26 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
         this.pollWatch = pollWatch;
         this.brokerDisk = brokerDisk;
         this.spool = new ConditionReport(LOG, warningInterval, clock);
+        this.spoolWritable = new ConditionReport(LOG, warningInterval, clock);
         this.dataDir = new ConditionReport(LOG, warningInterval, clock);
         this.queue = new ConditionReport(LOG, warningInterval, clock);
     }
 
-    /** Before each poll of the spool: no poll while the embedded broker's disk is full or the broker stopped. */
+    /**
+     * Before each poll of the spool: no poll while the spool cannot be written (a taken file could not be removed
+     * and would be queued again on every poll), the embedded broker's disk is full or the broker stopped.
+     */
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        Optional<IOException> unwritable = SpoolWritability.problem(spoolDir);
+        if (unwritable.isPresent()) {
+            reportSpoolNotWritable(unwritable.get());
+            return false;
+        }
+        if (spoolWritable.active()) {
+            spoolWritable.clear("Spool directory " + spoolDir + " is writable again; the waiting files are being "
+                    + "relayed.");
+        }
         if (brokerDisk.full()) {
             reportDataDirectoryFull(null);
             return false;
@@ -81,7 +97,7 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
         return super.rollback(consumer, endpoint, retryCounter, e);
     }
 
-    /** Camel's file consumer could not take a file (it creates a lock file beside it first). */
+    /** Camel's file consumer could not take or remove a file. */
     @Override
     public void handleException(Throwable exception) {
         handleException(null, null, exception);
@@ -99,10 +115,29 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
             LOG.warn("{}", message != null ? message : String.valueOf(exception), exception);
             return;
         }
-        spool.report(disk.get().name(), "Spool directory " + spoolDir + " is " + disk.get().state() + " ("
-                + rootMessage(exception) + "): the relay takes a file only when it can remove it after queueing, so "
-                + "the files wait there; none is lost or deleted. " + spoolFix(disk.get())
-                + " They are relayed by themselves once it is.");
+        spool.report(disk.get().name(), spoolDiskWarning(disk.get(), exception));
+    }
+
+    private void reportSpoolNotWritable(IOException error) {
+        Optional<DiskError> disk = DiskError.in(error);
+        if (disk.isPresent()) {
+            spoolWritable.report(disk.get().name(), spoolDiskWarning(disk.get(), error));
+        } else if (error instanceof AccessDeniedException) {
+            spoolWritable.report("permission", "Spool directory " + spoolDir + " cannot be written by the relay "
+                    + "(permission denied): the relay takes a file only when it can remove it after queueing, so the "
+                    + "files wait there; none is lost or deleted. Give the relay's user (" + System.getProperty(
+                    "user.name") + ") write permission on the directory. They are relayed by themselves once it has.");
+        } else {
+            spoolWritable.report("other", "Spool directory " + spoolDir + " cannot be written by the relay ("
+                    + rootMessage(error) + "): the files wait there; none is lost or deleted. Fix the directory; "
+                    + "they are relayed by themselves once it can be written.");
+        }
+    }
+
+    private String spoolDiskWarning(DiskError disk, Throwable error) {
+        return "Spool directory " + spoolDir + " is " + disk.state() + " (" + rootMessage(error) + "): the relay "
+                + "takes a file only when it can remove it after queueing, so the files wait there; none is lost or "
+                + "deleted. " + spoolFix(disk) + " They are relayed by themselves once it is.";
     }
 
     /** The error handler's step for a taken file that could not be queued; the file stays in the spool. */
@@ -111,6 +146,8 @@ public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrateg
         String file = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         if (cause instanceof SpoolFileReads.NotReadyException) {
             LOG.debug("{}", cause.getMessage()); // a stall is told once by SpoolFileReads; a changing file is normal
+        } else if (cause instanceof SpoolWritability.NotWritableException notWritable) {
+            reportSpoolNotWritable((IOException) notWritable.getCause());
         } else if (brokerDisk.full()) {
             reportDataDirectoryFull(file);
         } else if (brokerDisk.stopped()) {
