@@ -14,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.fixtures.TestResources;
+
 class EmbeddedBrokerTest {
 
     private static final Duration REDELIVERY_DELAY = Duration.ofMillis(200);
@@ -46,18 +45,11 @@ class EmbeddedBrokerTest {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final TestResources resources = new TestResources();
 
     @AfterEach
     void cleanUp() {
-        Collections.reverse(resources);
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        resources.closeAll();
     }
 
     @Test

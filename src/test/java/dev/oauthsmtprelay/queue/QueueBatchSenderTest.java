@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.oauthsmtprelay.fixtures.TestResources;
+
 /** Group commit against a real embedded Artemis broker. */
 class QueueBatchSenderTest {
 
@@ -33,20 +34,13 @@ class QueueBatchSenderTest {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final TestResources resources = new TestResources();
     private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
     void cleanUp() {
         callers.shutdownNow();
-        Collections.reverse(resources);
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        resources.closeAll();
     }
 
     @Test
