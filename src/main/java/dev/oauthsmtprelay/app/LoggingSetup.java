@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
@@ -41,9 +42,6 @@ public final class LoggingSetup {
             return;
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (context.getTurboFilterList().stream().noneMatch(RepeatedReconnectFilter.class::isInstance)) {
-            context.addTurboFilter(new RepeatedReconnectFilter());
-        }
         if (level != null && !level.isBlank()) {
             Level parsed = Level.toLevel(level.trim().toUpperCase(Locale.ROOT), null);
             if (parsed == null) {
@@ -66,6 +64,16 @@ public final class LoggingSetup {
         }
         if (file != null && !file.isBlank() && root.getAppender(FILE) == null) {
             root.addAppender(rollingFile(context, file.trim(), json));
+        }
+        root.iteratorForAppenders().forEachRemaining(LoggingSetup::filterRepeatedReconnects);
+    }
+
+    private static void filterRepeatedReconnects(Appender<ILoggingEvent> appender) {
+        if (appender.getCopyOfAttachedFiltersList().stream().noneMatch(RepeatedReconnectFilter.class::isInstance)) {
+            RepeatedReconnectFilter filter = new RepeatedReconnectFilter();
+            filter.setContext(appender.getContext());
+            filter.start();
+            appender.addFilter(filter);
         }
     }
 

@@ -2,14 +2,17 @@ package dev.oauthsmtprelay.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class RepeatedReconnectFilterTest {
 
@@ -17,7 +20,7 @@ class RepeatedReconnectFilterTest {
     private final ListAppender<ILoggingEvent> appended = new ListAppender<>();
 
     RepeatedReconnectFilterTest() {
-        context.addTurboFilter(new RepeatedReconnectFilter());
+        appended.addFilter(new RepeatedReconnectFilter());
         appended.setContext(context);
         appended.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appended);
@@ -51,6 +54,20 @@ class RepeatedReconnectFilterTest {
         other.error(failure("relay.outbound", 0));
         other.error(failure("relay.outbound", 1));
         assertThat(messages()).hasSize(2);
+    }
+
+    @Test
+    void the_relay_s_logging_puts_one_filter_on_each_appender_and_none_among_the_turbo_filters() {
+        LoggerContext relayLogging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggingSetup.apply(null, null, "text");
+        LoggingSetup.apply(null, null, "text");
+
+        Logger root = relayLogging.getLogger(Logger.ROOT_LOGGER_NAME);
+        List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
+        root.iteratorForAppenders().forEachRemaining(appenders::add);
+        assertThat(appenders).isNotEmpty().allSatisfy(appender -> assertThat(appender.getCopyOfAttachedFiltersList())
+                .filteredOn(RepeatedReconnectFilter.class::isInstance).hasSize(1));
+        assertThat(relayLogging.getTurboFilterList()).as("every logging call would ask a turbo filter").isEmpty();
     }
 
     private List<String> messages() {
