@@ -56,6 +56,7 @@ public final class QueueBatchSender extends ServiceSupport {
     private Connection connection;
     private Session session;
     private MessageProducer producer;
+    // set by the connection's exception listener, read on the sender's thread
     private volatile boolean connectionFailed;
 
     public QueueBatchSender(ConnectionFactory factory, String queue, int maxBatch) {

@@ -24,11 +24,11 @@ import dev.oauthsmtprelay.queue.BrokerDisk;
  * Each condition gets one warning naming the directory, the cause and the fix, a reminder at most every
  * {@code relay.spool.warning-interval}, and one info line when it ends; the files stay in the spool meanwhile.
  *
- * <p>The hooks: {@link #begin} is the spool consumer's poll strategy and skips the poll while the queue cannot
- * take messages at all (so no file is read, parsed and rolled back for nothing), and with {@link #commit} and
- * {@link #rollback} tells the {@link SpoolPollWatch} how long each poll takes; {@link #handleException} is its
- * exception handler; {@link #queueFailed} runs in the intake's error handler; {@link #queued} after each successful
- * enqueue.
+ * <p>The hooks: {@link #begin} is the spool consumer's poll strategy and skips the poll while the spool cannot be
+ * written or the queue cannot take messages at all (so no file is read, parsed and rolled back for nothing), and with
+ * {@link #commit} and {@link #rollback} tells the {@link SpoolPollWatch} how long each poll takes;
+ * {@link #handleException} is its exception handler; {@link #queueFailed} runs in the intake's error handler;
+ * {@link #queued} after each successful enqueue.
  */
 public final class SpoolIntakeProblems extends DefaultPollingConsumerPollStrategy implements ExceptionHandler {
 

@@ -6,19 +6,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Whether the relay can remove files from the spool directory, asked before each poll. A file taken from a spool it
- * cannot write would be queued and then stay, and be queued again on every poll.
+ * Whether the relay can remove files from the spool directory, asked before each poll and before each file is queued.
+ * A file taken from a spool it cannot write would be queued and then stay, and be queued again on every poll.
  */
 final class SpoolWritability {
 
     private SpoolWritability() {
     }
 
-    /**
-     * Empty when the directory can be written (or does not exist yet: Camel creates it). Otherwise the error of a
-     * real write, which names the cause (read-only file system, permission denied). {@code access(2)} is asked first,
-     * one system call per poll; only when it says no does a probe file show why (and whether it was wrong).
-     */
     /** Thrown for a file taken just before its spool stopped being writable; the file stays where it is. */
     static final class NotWritableException extends IOException {
         NotWritableException(Path file, IOException cause) {
@@ -35,6 +30,11 @@ final class SpoolWritability {
         }
     }
 
+    /**
+     * Empty when the directory can be written (or does not exist yet: Camel creates it). Otherwise the error of a
+     * real write, which names the cause (read-only file system, permission denied). {@code access(2)} is asked first,
+     * one system call; only when it says no does a probe file show why (and whether it was wrong).
+     */
     static Optional<IOException> problem(Path directory) {
         if (Files.isWritable(directory) || !Files.isDirectory(directory)) {
             return Optional.empty();
