@@ -175,37 +175,37 @@ public final class QueueBatchSender extends ServiceSupport {
             }
             LOG.debug("A batch of {} messages for {} failed ({}); sending them one at a time", batch.size(), queue,
                     e.toString());
-            sendOneByOne(batch, e);
+            sendOneByOne(batch);
         }
     }
 
-    private void sendOneByOne(List<Pending> batch, Exception batchError) {
-        for (int i = 0; i < batch.size(); i++) {
-            Pending pending = batch.get(i);
+    /**
+     * After a failed batch: each message in its own transaction, so a message the broker refuses fails alone. When
+     * the broker cannot be reached at all, the rest fail with that error at once instead of one connection attempt
+     * each.
+     */
+    private void sendOneByOne(List<Pending> batch) {
+        for (Pending pending : batch) {
             if (pending.done().isDone()) {
                 continue; // its builder failed: it has its own error
+            }
+            try {
+                ensureOpen();
+            } catch (JMSException | RuntimeException e) {
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                return;
             }
             try {
                 commit(List.of(pending));
             } catch (JMSException | RuntimeException e) {
                 closeQuietly();
-                if (i == 0) {
-                    // the first message fails alone too: the broker, not one message, is the problem
-                    batch.forEach(p -> p.done().completeExceptionally(batchError));
-                    return;
-                }
                 pending.done().completeExceptionally(e);
             }
         }
     }
 
     private void commit(List<Pending> batch) throws JMSException {
-        if (connectionFailed) {
-            closeQuietly();
-        }
-        if (session == null) {
-            open();
-        }
+        ensureOpen();
         List<Pending> sent = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             if (pending.done().isDone()) {
@@ -238,6 +238,15 @@ public final class QueueBatchSender extends ServiceSupport {
         messages.addAndGet(sent.size());
         for (Pending pending : sent) {
             pending.done().complete(null);
+        }
+    }
+
+    private void ensureOpen() throws JMSException {
+        if (connectionFailed) {
+            closeQuietly();
+        }
+        if (session == null) {
+            open();
         }
     }
 

@@ -130,6 +130,27 @@ class QueueBatchSenderTest {
         assertThat(sender.batches()).as("the first alone, then m0 and after one at a time").isEqualTo(3);
     }
 
+    @Test
+    void a_refused_message_first_in_its_batch_does_not_fail_the_ones_after_it() throws Exception {
+        Broker broker = startBroker();
+        QueueBatchSender sender = startSender(broker.factory(), 64);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        Future<?> first = submitHeldFirst(sender, releaseFirst);
+        Future<?> refused = submit(sender, session -> unsendable());
+        awaitWaiting(1, sender);
+        List<Future<?>> after = submitTexts(sender, 2);
+        awaitWaiting(3, sender);
+
+        releaseFirst.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        for (Future<?> ok : after) {
+            ok.get(10, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JMSException.class)
+                .hasMessageContaining("cannot be read");
+        assertThat(texts(broker.factory(), 3)).containsExactlyInAnyOrder("first", "m0", "m1");
+    }
+
     /** A message from outside the broker's client whose every read fails: the producer refuses it in send(). */
     private static Message unsendable() {
         return (Message) Proxy.newProxyInstance(QueueBatchSenderTest.class.getClassLoader(),
