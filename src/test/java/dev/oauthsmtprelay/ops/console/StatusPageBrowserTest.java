@@ -23,6 +23,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -127,12 +128,22 @@ class StatusPageBrowserTest {
         return browser.findElement(By.id("notice"));
     }
 
+    /**
+     * Whether the page that held {@code element} has been replaced. While the replacement is under way ChromeDriver
+     * can answer with an inspector error instead of a stale element ("Node with given id does not belong to the
+     * document"), which failed CI once; it means the same.
+     */
     private static boolean isStale(WebElement element) {
         try {
             element.isEnabled();
             return false;
         } catch (StaleElementReferenceException replaced) {
             return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
         }
     }
 
