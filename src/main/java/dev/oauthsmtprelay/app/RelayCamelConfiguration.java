@@ -54,6 +54,7 @@ import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.queue.BatchedQueueProducer;
 import dev.oauthsmtprelay.queue.BrokerDisk;
 import dev.oauthsmtprelay.queue.BrokerSettings;
+import dev.oauthsmtprelay.queue.PromptStopListenerContainers;
 import dev.oauthsmtprelay.queue.QueueBatchSender;
 import dev.oauthsmtprelay.queue.RelayBroker;
 
@@ -117,6 +118,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         }
         context.addService(broker, true, true);
         context.addComponent(JMS_COMPONENT, JmsComponent.jmsComponent(broker.connectionFactory()));
+        beans.bind(PromptStopListenerContainers.BEAN, new PromptStopListenerContainers());
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
         beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
         // Spool and listener intake: messages that are ready together share one broker transaction.

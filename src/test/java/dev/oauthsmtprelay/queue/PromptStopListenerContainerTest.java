@@ -1,0 +1,156 @@
+package dev.oauthsmtprelay.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.MessageListenerContainerFactory;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.oauthsmtprelay.fixtures.TestResources;
+
+/** The delivery route's listener container on a real embedded Artemis, with a receive timeout of a minute. */
+class PromptStopListenerContainerTest {
+
+    private static final String QUEUE = "relay.outbound";
+    private static final long RECEIVE_TIMEOUT_MS = 60_000;
+
+    @TempDir
+    Path dataDir;
+
+    private final TestResources resources = new TestResources();
+    private final List<String> taken = new CopyOnWriteArrayList<>();
+    private final AtomicReference<PromptStopListenerContainer> container = new AtomicReference<>();
+    private ConnectionFactory factory;
+    private CamelContext camel;
+
+    @AfterEach
+    void cleanUp() {
+        if (camel != null) {
+            camel.stop();
+        }
+        resources.closeAll();
+    }
+
+    @Test
+    void a_waiting_consumer_takes_a_message_as_soon_as_it_is_queued() throws Exception {
+        start();
+        awaitWaitingReceive();
+
+        send("first");
+
+        await(Duration.ofSeconds(10), () -> taken.contains("first"));
+    }
+
+    @Test
+    void stopping_the_route_ends_the_waiting_receive_instead_of_waiting_for_its_timeout() throws Exception {
+        start();
+        awaitWaitingReceive();
+
+        long started = System.nanoTime();
+        camel.getRouteController().stopRoute("delivery");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).as("stopping took %s with a receive timeout of %d ms", took, RECEIVE_TIMEOUT_MS)
+                .isLessThan(Duration.ofSeconds(15));
+        assertThat(container.get().waitingReceives()).isZero();
+        send("while stopped");
+        assertThat(queued()).as("a message queued while the route is stopped stays on the queue")
+                .containsExactly("while stopped");
+
+        camel.getRouteController().startRoute("delivery");
+        await(Duration.ofSeconds(10), () -> taken.contains("while stopped"));
+    }
+
+    @Test
+    void a_suspended_route_keeps_new_messages_queued_and_takes_them_when_resumed() throws Exception {
+        start();
+        awaitWaitingReceive();
+
+        camel.getRouteController().suspendRoute("delivery");
+        send("while suspended");
+        assertThat(queued()).containsExactly("while suspended");
+        assertThat(taken).isEmpty();
+
+        camel.getRouteController().resumeRoute("delivery");
+        await(Duration.ofSeconds(10), () -> taken.contains("while suspended"));
+    }
+
+    private void start() throws Exception {
+        BrokerSettings settings = BrokerSettings.defaults(dataDir);
+        EmbeddedBroker broker = EmbeddedBroker.start(settings);
+        resources.add(broker);
+        var connectionFactory = BrokerConnectionFactories.create(settings, broker);
+        resources.add(connectionFactory);
+        factory = connectionFactory;
+
+        camel = new DefaultCamelContext();
+        camel.addComponent("relayjms", JmsComponent.jmsComponent(factory));
+        MessageListenerContainerFactory containers = endpoint -> {
+            PromptStopListenerContainer made = new PromptStopListenerContainer(endpoint);
+            container.set(made);
+            return made;
+        };
+        camel.getRegistry().bind("containers", containers);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("relayjms:queue:" + QUEUE + "?transacted=true&lazyCreateTransactionManager=false"
+                        + "&cacheLevelName=CACHE_CONSUMER&receiveTimeout=" + RECEIVE_TIMEOUT_MS
+                        + "&consumerType=Custom&messageListenerContainerFactory=#containers")
+                        .routeId("delivery")
+                        .process(exchange -> taken.add(exchange.getMessage().getBody(String.class)));
+            }
+        });
+        camel.start();
+    }
+
+    private void awaitWaitingReceive() throws InterruptedException {
+        await(Duration.ofSeconds(10), () -> container.get() != null && container.get().waitingReceives() > 0);
+    }
+
+    private void send(String text) throws Exception {
+        try (Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage(text));
+        }
+    }
+
+    private List<String> queued() throws Exception {
+        try (Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = session.createBrowser(session.createQueue(QUEUE))) {
+            connection.start();
+            List<String> texts = new CopyOnWriteArrayList<>();
+            var messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                texts.add(((TextMessage) messages.nextElement()).getText());
+            }
+            return texts;
+        }
+    }
+
+    private static void await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %s", limit).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
