@@ -1,8 +1,10 @@
 package dev.oauthsmtprelay.app;
 
 import java.time.Clock;
+import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.CronExpression;
 
 import dev.oauthsmtprelay.config.ConfigurationException;
@@ -24,8 +26,24 @@ import dev.oauthsmtprelay.deadletter.retention.RetentionJob;
  */
 record ScheduledJobs(boolean retention, boolean digest) {
 
+    /**
+     * Quartz's worker threads. Each idle worker wakes every 500 ms, and Quartz's default of 10 was the largest share
+     * of an idle relay's CPU after its JMS consumers; the jobs here run once a minute or a few times a day. Two, so
+     * that a long retention run does not hold up the status page's minute sample.
+     */
+    static final int QUARTZ_THREADS = 2;
+
     static ScheduledJobs install(CamelContext context, RelaySettings settings, DeadLetterStore deadLetters,
                                  Clock clock) {
+        if (context.hasComponent("quartz") == null) { // a runtime that brings its own Quartz set-up keeps it
+            QuartzComponent quartz = new QuartzComponent();
+            quartz.setProperties(Map.of(
+                    "org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool",
+                    "org.quartz.threadPool.threadCount", String.valueOf(QUARTZ_THREADS),
+                    "org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore",
+                    "org.quartz.jobStore.misfireThreshold", "60000"));
+            context.addComponent("quartz", quartz);
+        }
         boolean retention = cron(settings, RelayKeys.RETENTION_CRON) != null;
         if (retention) {
             context.getRegistry().bind("relayRetention", new RetentionJob(deadLetters,

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,9 @@ class RetentionRouteTest {
         assertThat(newFile).exists();
         assertThat(relay.context().getRoute(RelayRoutes.RETENTION).getEndpoint().getEndpointUri())
                 .startsWith("quartz://relay/retention");
+        assertThat(relay.context().getComponent("quartz", QuartzComponent.class).getScheduler().getMetaData()
+                .getThreadPoolSize()).as("Quartz's idle workers each wake twice a second: two, not its default ten")
+                .isEqualTo(2);
     }
 
     @Test
