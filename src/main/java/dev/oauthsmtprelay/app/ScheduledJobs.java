@@ -27,9 +27,8 @@ import dev.oauthsmtprelay.deadletter.retention.RetentionJob;
 record ScheduledJobs(boolean retention, boolean digest) {
 
     /**
-     * Quartz's worker threads. Each idle worker wakes every 500 ms, and Quartz's default of 10 was the largest share
-     * of an idle relay's CPU after its JMS consumers; the jobs here run once a minute or a few times a day. Two, so
-     * that a long retention run does not hold up the status page's minute sample.
+     * Quartz's job threads ({@link QuartzJobThreads}, which do not wake while idle). The jobs here run once a minute
+     * or a few times a day; two, so that a long retention run does not hold up the status page's minute sample.
      */
     static final int QUARTZ_THREADS = 2;
 
@@ -38,7 +37,7 @@ record ScheduledJobs(boolean retention, boolean digest) {
         if (context.hasComponent("quartz") == null) { // a runtime that brings its own Quartz set-up keeps it
             QuartzComponent quartz = new QuartzComponent();
             quartz.setProperties(Map.of(
-                    "org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool",
+                    "org.quartz.threadPool.class", QuartzJobThreads.class.getName(),
                     "org.quartz.threadPool.threadCount", String.valueOf(QUARTZ_THREADS),
                     "org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore",
                     "org.quartz.jobStore.misfireThreshold", "60000"));
