@@ -47,6 +47,7 @@ import dev.oauthsmtprelay.intake.spool.BytesInFlight;
 import dev.oauthsmtprelay.intake.spool.SpoolFileIntake;
 import dev.oauthsmtprelay.intake.spool.SpoolFileReads;
 import dev.oauthsmtprelay.intake.spool.SpoolIntakeProblems;
+import dev.oauthsmtprelay.intake.spool.SpoolPollScheduler;
 import dev.oauthsmtprelay.intake.spool.SpoolPollWatch;
 import dev.oauthsmtprelay.intake.spool.SpoolRejection;
 import dev.oauthsmtprelay.ops.health.RelayHealthChecks;
@@ -134,6 +135,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         SpoolPollWatch pollWatch = new SpoolPollWatch(settings.get(RelayKeys.SPOOL_READ_TIMEOUT), clock);
         context.addService(pollWatch, true, true);
         beans.bind(SpoolPollWatch.BEAN, pollWatch);
+        beans.bind(SpoolPollScheduler.BEAN, new SpoolPollScheduler(settings.get(RelayKeys.SPOOL_POLL_INTERVAL),
+                settings.get(RelayKeys.SPOOL_IDLE_POLL_INTERVAL)));
         beans.bind(SpoolIntakeProblems.BEAN, new SpoolIntakeProblems(settings.spoolDir(), new BrokerDisk(broker),
                 settings.get(RelayKeys.SPOOL_WARNING_INTERVAL), pollWatch, clock));
         SpoolFileReads spoolReads = new SpoolFileReads(settings.get(RelayKeys.SPOOL_READ_TIMEOUT), clock);

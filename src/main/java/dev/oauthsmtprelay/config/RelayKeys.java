@@ -78,7 +78,10 @@ public final class RelayKeys {
     public static final Key<Duration> SPOOL_LOCK_TIMEOUT = key("relay.spool.lock-timeout", Stage.SPOOL, DURATION,
             "3s", "How long a poll waits for a file still being written before it goes on; it is looked at next poll.");
     public static final Key<Duration> SPOOL_POLL_INTERVAL = key("relay.spool.poll-interval", Stage.SPOOL, DURATION,
-            "500", "How often an idle spool directory is scanned (a plain number is milliseconds).");
+            "500",
+            "How often a spool that holds files is scanned, or any spool without file events (plain number: ms).");
+    public static final Key<Duration> SPOOL_IDLE_POLL_INTERVAL = key("relay.spool.idle-poll-interval", Stage.SPOOL,
+            DURATION, "10s", "How often an empty spool is scanned where new files are reported at once (local disks).");
     public static final Key<Integer> SPOOL_MAX_PER_POLL = key("relay.spool.max-per-poll", Stage.SPOOL,
             integer(1, Integer.MAX_VALUE), "500", "Files taken per scan, which bounds memory with a large backlog.");
     public static final Key<Integer> SPOOL_INTAKE_THREADS = key("relay.spool.intake-threads", Stage.SPOOL,

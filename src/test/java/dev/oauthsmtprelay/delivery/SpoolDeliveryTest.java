@@ -80,6 +80,20 @@ class SpoolDeliveryTest {
     }
 
     @Test
+    void should_take_a_file_dropped_into_an_empty_spool_when_the_file_system_reports_it() throws Exception {
+        // an idle interval far past the test's wait: only the file system's event can start the scan
+        microsoftRelay(Map.of("relay.spool.idle-poll-interval", "1h"));
+        Path first = relay.drop("first.eml", eml("billing@example.com", "customer@example.net", "", "One"));
+        hub.awaitMessages(1, WAIT);
+        await(WAIT, () -> !Files.exists(first), () -> "the first spool file is removed after queueing");
+        Thread.sleep(1_000); // the scheduler now waits for an event, the spool being empty
+
+        relay.drop("second.eml", eml("billing@example.com", "customer@example.net", "", "Two"));
+
+        assertThat(hub.awaitMessages(2, WAIT).get(1).dataAsString()).contains("Two");
+    }
+
+    @Test
     void should_deliver_a_json_file_with_a_token_for_the_sender_mailbox_on_google() throws Exception {
         googleRelay();
 
