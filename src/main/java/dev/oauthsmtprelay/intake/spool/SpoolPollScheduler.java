@@ -153,10 +153,10 @@ public final class SpoolPollScheduler implements ScheduledPollConsumerScheduler 
                         + "every relay.spool.poll-interval from now on.", spool);
                 events = current = null;
             }
-            if (current == null) {
-                await(pollInterval);
+            if (current == null || holdsFiles()) {
+                await(pollInterval); // not woken by new files: a spool that waits for a broker is scanned no faster
             } else {
-                current.await(holdsFiles() ? pollInterval : idlePollInterval);
+                current.await(idlePollInterval);
             }
         }
 
