@@ -133,7 +133,7 @@ public final class SpoolPollScheduler implements ScheduledPollConsumerScheduler 
             }
             try {
                 while (stopped.getCount() > 0) {
-                    scan.run(); // Camel's run() reports its own failures and never throws
+                    scanOnce();
                     if (stopped.getCount() > 0) {
                         waitForNextScan();
                     }
@@ -142,6 +142,17 @@ public final class SpoolPollScheduler implements ScheduledPollConsumerScheduler 
                 if (events != null) {
                     events.close();
                 }
+            }
+        }
+
+        /** Camel's run() reports a failed poll itself; anything else must not end the spool's scans for good. */
+        private void scanOnce() {
+            try {
+                scan.run();
+            } catch (RuntimeException e) {
+                LOG.error("A spool scan failed unexpectedly ({}); the files stay in the spool and the next scan "
+                        + "follows after relay.spool.poll-interval.", e.toString(), e);
+                await(pollInterval);
             }
         }
 

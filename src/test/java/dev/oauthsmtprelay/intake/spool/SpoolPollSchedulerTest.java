@@ -100,6 +100,20 @@ class SpoolPollSchedulerTest {
         awaitScans(2);
     }
 
+    @Test
+    void should_keep_scanning_after_a_scan_that_threw() {
+        scheduler = new SpoolPollScheduler(POLL, POLL);
+        scheduler.directory(spool, "eml,json");
+        scheduler.scheduleTask(() -> {
+            if (scans.incrementAndGet() == 1) {
+                throw new IllegalStateException("a bug in a scan");
+            }
+        });
+        scheduler.startScheduler();
+
+        awaitScans(3);
+    }
+
     private void start(Duration idle) {
         scheduler = new SpoolPollScheduler(POLL, idle);
         scheduler.directory(spool, "eml,json");
