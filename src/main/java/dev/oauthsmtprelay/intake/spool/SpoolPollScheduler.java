@@ -67,7 +67,11 @@ public final class SpoolPollScheduler implements ScheduledPollConsumerScheduler 
 
     @Override
     public synchronized void startScheduler() {
-        if (loop == null && task != null && directory != null) {
+        if (task == null || directory == null) {
+            throw new IllegalStateException(BEAN + " was started before Camel handed it the spool consumer "
+                    + "(onInit and scheduleTask); the spool would never be scanned.");
+        }
+        if (loop == null) {
             loop = new Loop(task, directory);
             loop.thread.start();
         }
@@ -151,7 +155,8 @@ public final class SpoolPollScheduler implements ScheduledPollConsumerScheduler 
                 scan.run();
             } catch (RuntimeException e) {
                 LOG.error("A spool scan failed unexpectedly ({}); the files stay in the spool and the next scan "
-                        + "follows after relay.spool.poll-interval.", e.toString(), e);
+                        + "follows after relay.spool.poll-interval. This is a bug in the relay or Camel: please "
+                        + "report it with the stack trace below.", e.toString(), e);
                 await(pollInterval);
             }
         }
