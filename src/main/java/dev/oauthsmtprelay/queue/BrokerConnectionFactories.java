@@ -90,6 +90,10 @@ public final class BrokerConnectionFactories {
             // the consumers stayed stuck past a 20 s wait with the default 30 s). A healthy in-VM call, a journal
             // write included, takes milliseconds; one that takes 10 s fails like any send and is tried again.
             factory.setCallTimeout(IN_VM_CALL_TIMEOUT_MS);
+            // Pings find a peer that went away without a word; an in-VM broker cannot, it stops with this JVM and
+            // tells its clients so. Each connection's ping every 30 s kept the broker's timers busy while idle.
+            factory.setClientFailureCheckPeriod(-1);
+            factory.setConnectionTTL(-1);
         }
         return factory;
     }
