@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.apache.camel.support.service.ServiceSupport;
@@ -19,12 +21,15 @@ import org.slf4j.LoggerFactory;
  * itself lists the directory and waits for each file's read lock, and a stalled network share or a file that never
  * stops changing could hold it: then no file at all is taken. A poll running longer than {@code relay.spool.read-timeout}
  * is told once, with where the thread waits, and once more when it returns; health and metrics show it meanwhile.
+ * The watchdog wakes only when a poll that started could be over the threshold, not on a fixed beat: an idle relay's
+ * timers are what its CPU goes to.
  */
 public final class SpoolPollWatch extends ServiceSupport {
 
     public static final String BEAN = "relaySpoolPollWatch";
     private static final Logger LOG = LoggerFactory.getLogger("dev.oauthsmtprelay.intake.spool");
     private static final int FRAMES_SHOWN = 4;
+    private static final long MIN_CHECK_DELAY_MS = 100;
 
     private record Poll(Thread thread, Instant started) {
     }
@@ -33,7 +38,8 @@ public final class SpoolPollWatch extends ServiceSupport {
     private final Clock clock;
     private volatile Poll running;
     private volatile Poll reported;
-    private ScheduledExecutorService watchdog;
+    private final AtomicBoolean checkScheduled = new AtomicBoolean();
+    private volatile ScheduledExecutorService watchdog;
 
     public SpoolPollWatch(Duration threshold, Clock clock) {
         this.threshold = threshold;
@@ -42,6 +48,7 @@ public final class SpoolPollWatch extends ServiceSupport {
 
     void pollStarted() {
         running = new Poll(Thread.currentThread(), clock.instant());
+        scheduleCheck(threshold);
     }
 
     void pollEnded() {
@@ -79,6 +86,28 @@ public final class SpoolPollWatch extends ServiceSupport {
                 poll.started(), human(threshold), where(poll.thread()));
     }
 
+    /** At most one check is scheduled at a time, however many polls start meanwhile. */
+    private void scheduleCheck(Duration delay) {
+        ScheduledExecutorService executor = watchdog;
+        if (executor != null && checkScheduled.compareAndSet(false, true)) {
+            try {
+                executor.schedule(this::scheduledCheck, Math.max(MIN_CHECK_DELAY_MS, delay.toMillis()),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                checkScheduled.set(false);
+            }
+        }
+    }
+
+    private void scheduledCheck() {
+        checkScheduled.set(false);
+        check();
+        Poll poll = running; // read after the flag is down: a poll that started meanwhile is seen here or schedules
+        if (poll != null && poll != reported) {
+            scheduleCheck(Duration.between(clock.instant(), poll.started().plus(threshold)));
+        }
+    }
+
     private static String where(Thread thread) {
         return Arrays.stream(thread.getStackTrace()).limit(FRAMES_SHOWN)
                 .map(frame -> frame.getClassName() + "." + frame.getMethodName())
@@ -96,14 +125,18 @@ public final class SpoolPollWatch extends ServiceSupport {
             thread.setDaemon(true);
             return thread;
         });
-        long period = Math.max(100, Math.min(1000, threshold.toMillis() / 4));
-        watchdog.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+        if (running != null) {
+            scheduleCheck(threshold);
+        }
     }
 
     @Override
     protected void doStop() {
-        if (watchdog != null) {
-            watchdog.shutdownNow();
+        ScheduledExecutorService executor = watchdog;
+        watchdog = null;
+        if (executor != null) {
+            executor.shutdownNow();
         }
+        checkScheduled.set(false);
     }
 }

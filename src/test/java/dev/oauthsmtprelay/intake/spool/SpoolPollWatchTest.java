@@ -2,6 +2,7 @@ package dev.oauthsmtprelay.intake.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -65,6 +66,28 @@ class SpoolPollWatchTest {
             watch.check();
 
             assertThat(log.count(Level.WARN, "The spool poll has been running for")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void its_own_thread_tells_a_poll_past_the_threshold_without_being_asked() throws InterruptedException {
+        SpoolPollWatch timed = new SpoolPollWatch(Duration.ofMillis(300), Clock.systemUTC());
+        try (CapturedLog log = CapturedLog.attach()) {
+            timed.start();
+            timed.pollStarted();
+            timed.pollEnded(); // a poll in time schedules a check that finds nothing
+            timed.pollStarted();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (log.count(Level.WARN, "The spool poll has been running for") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+
+            assertThat(log.count(Level.WARN, "The spool poll has been running for")).isEqualTo(1);
+            assertThat(timed.stuckSince()).isPresent();
+        } finally {
+            timed.pollEnded();
+            timed.stop();
         }
     }
 }
