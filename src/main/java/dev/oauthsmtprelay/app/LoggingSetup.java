@@ -22,15 +22,14 @@ import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * Applies {@code relay.log.level}, {@code relay.log.file} (rotated by size, 5 files kept) and
- * {@code relay.log.format} (text or Logback's JSON, on the console appender of logback.xml and the file), and
+ * {@code relay.log.format} (text or Logback's JSON, on the console appender of {@link DefaultLogging} and the file), and
  * keeps camel-jms's reconnect errors to one per outage ({@link RepeatedReconnectFilter}).
  */
 public final class LoggingSetup {
 
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
-    /** Camel's list of every property and where it came from: logback.xml keeps it below INFO. */
+    /** Camel's list of every property and where it came from: {@link DefaultLogging} keeps it below INFO. */
     static final String CAMEL_PROPERTIES_SUMMARY = "org.apache.camel.main.BaseMainSupport";
-    private static final String CONSOLE = "console";
     private static final String FILE = "relay-file";
 
     private LoggingSetup() {
@@ -55,11 +54,10 @@ public final class LoggingSetup {
                 context.getLogger(CAMEL_PROPERTIES_SUMMARY).setLevel(Level.INFO);
             }
         }
-        if (root.getAppender(CONSOLE) instanceof OutputStreamAppender<ILoggingEvent> console
+        if (root.getAppender(DefaultLogging.CONSOLE) instanceof OutputStreamAppender<ILoggingEvent> console
                 && (console.getEncoder() instanceof JsonEncoder) != json) {
             console.stop();
-            console.setEncoder(json ? jsonEncoder(context) : patternEncoder(context, "%d{HH:mm:ss.SSS} %-5level "
-                    + "%logger{36} - %msg%n"));
+            console.setEncoder(json ? jsonEncoder(context) : patternEncoder(context, DefaultLogging.CONSOLE_PATTERN));
             console.start();
         }
         if (file != null && !file.isBlank() && root.getAppender(FILE) == null) {

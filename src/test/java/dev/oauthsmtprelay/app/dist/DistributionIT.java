@@ -122,7 +122,9 @@ class DistributionIT {
                     () -> "config/demo-message.eml in " + received + "; log:\n" + read(log));
             assertThat(read(log)).contains("Delivered", "Configuration: ", "oauth-smtp-relay " + property("relay.version"))
                     .doesNotContain("ERROR").doesNotContain("Exception")
-                    .as("Camel's property list stays below INFO").doesNotContain("Property-placeholders summary");
+                    .as("Camel's property list stays below INFO").doesNotContain("Property-placeholders summary")
+                    .as("the console pattern of DefaultLogging")
+                    .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\S+ - Delivered ");
             // the launcher exec'd Java: same process, now the JVM with the options file (read from /proc on Linux)
             assertThat(process.info().arguments().map(List::of).orElseThrow()).as("the JVM's arguments")
                     .contains("@" + home.resolve("config/jvm.options"), "-jar",
