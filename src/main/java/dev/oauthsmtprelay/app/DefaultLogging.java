@@ -14,7 +14,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * The relay's logging until {@code relay.log.*} is applied ({@link LoggingSetup}): the relay's INFO and the
  * libraries' warnings on standard error. Built in code, not read from a {@code logback.xml}: Logback's XML
- * configurator and the JDK's XML parser are ~390 classes, which stay loaded for as long as the relay runs.
+ * configurator and the JDK's XML parser are ~440 classes, which stay loaded for as long as the relay runs.
  * Logback finds this class as a service. An XML configuration still takes over where there is one: the
  * {@code logback.configurationFile} system property, or a {@code logback-test.xml} or {@code logback.xml} on the
  * class path (an application that embeds the relay, the tests).

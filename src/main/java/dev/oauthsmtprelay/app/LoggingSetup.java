@@ -22,8 +22,8 @@ import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
  * Applies {@code relay.log.level}, {@code relay.log.file} (rotated by size, 5 files kept) and
- * {@code relay.log.format} (text or Logback's JSON, on the console appender of {@link DefaultLogging} and the file), and
- * keeps camel-jms's reconnect errors to one per outage ({@link RepeatedReconnectFilter}).
+ * {@code relay.log.format} (text or Logback's JSON, on the console appender of {@link DefaultLogging} and the
+ * file), and keeps camel-jms's reconnect errors to one per outage ({@link RepeatedReconnectFilter}).
  */
 public final class LoggingSetup {
 
