@@ -4,7 +4,6 @@ import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -41,15 +40,11 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         if (xmlConfigurationGiven()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(CONSOLE_PATTERN);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName(CONSOLE);
         console.setTarget("System.err");
-        console.setEncoder(encoder);
+        console.setEncoder(LoggingSetup.patternEncoder(context, CONSOLE_PATTERN));
         console.start();
 
         context.getLogger("org.apache.activemq").setLevel(Level.WARN);

@@ -98,7 +98,7 @@ public final class LoggingSetup {
         return encoder;
     }
 
-    private static Encoder<ILoggingEvent> patternEncoder(LoggerContext context, String pattern) {
+    static Encoder<ILoggingEvent> patternEncoder(LoggerContext context, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(pattern);

@@ -70,8 +70,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Safety net only: the relay's own directory lock is checked before Artemis looks at its lock. */
     private static final long ARTEMIS_LOCK_TIMEOUT_MS = 5_000;
-    static final long IDLE_TIMER_PERIOD_MS = 30_000;
-    static final long CONNECTION_TTL_CHECK_MS = 10_000;
+    private static final long IDLE_TIMER_PERIOD_MS = 30_000;
+    private static final long CONNECTION_TTL_CHECK_MS = 10_000;
 
     private final BrokerSettings settings;
     private final int serverId;
