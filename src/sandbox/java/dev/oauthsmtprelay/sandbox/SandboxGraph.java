@@ -238,9 +238,6 @@ public final class SandboxGraph implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = readBody(exchange.getRequestBody());
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
-            }
             Reply reply = answer(exchange, body);
             byte[] out = reply.body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -252,8 +249,6 @@ public final class SandboxGraph implements AutoCloseable {
                     stream.write(out);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -261,16 +256,19 @@ public final class SandboxGraph implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         if (path.startsWith("/upload/")) {
+            waitLatency();
             return record(method, path, null, Operation.UPLOAD, body.length, upload(exchange, path, body));
         }
         Matcher user = USER_PATH.matcher(path);
         if (!user.matches()) {
+            waitLatency();
             return record(method, path, null, null, body.length, error(404, "ResourceNotFound", "Unsupported path"));
         }
         String mailbox = java.net.URLDecoder.decode(user.group(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         String rest = user.group(2);
         Operation operation = operation(method, rest);
         if (operation == null) {
+            waitLatency();
             return record(method, path, mailbox, null, body.length, error(400, "BadRequest", "Unsupported request "
                     + method + " " + rest));
         }
@@ -278,10 +276,23 @@ public final class SandboxGraph implements AutoCloseable {
         int current = now.incrementAndGet();
         peakInFlight.merge(mailbox, current, Math::max);
         try {
+            // inside the in-flight window: requests that wait out their latency together are in flight together
+            waitLatency();
             return record(method, path, mailbox, operation, body.length, authorisedAnswer(exchange, mailbox, rest,
                     operation, body));
         } finally {
             now.decrementAndGet();
+        }
+    }
+
+    private void waitLatency() {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
