@@ -72,6 +72,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
     public static final String GRAPH_SENDER_BEAN = "relayGraphSender";
     public static final String JMS_COMPONENT = "relayjms";
     public static final String PRODUCER_CONNECTION_FACTORY_BEAN = "relayProducerConnectionFactory";
+    public static final String DELIVERY_CONNECTION_FACTORY_BEAN = "relayDeliveryConnectionFactory";
     private static final Logger LOG = LoggerFactory.getLogger(RelayCamelConfiguration.class);
 
     private final Clock clock;
@@ -122,6 +123,8 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(PromptStopListenerContainers.BEAN, new PromptStopListenerContainers());
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
         beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
+        // Delivery's consumers: each holds one message ahead, and its listener container gives it back when needed.
+        beans.bind(DELIVERY_CONNECTION_FACTORY_BEAN, broker.deliveryConnectionFactory());
         // Spool and listener intake: messages that are ready together share one broker transaction.
         QueueBatchSender queueSender = new QueueBatchSender(broker.connectionFactory(), brokerSettings.deliveryQueue(),
                 settings.get(RelayKeys.BROKER_SEND_BATCH));

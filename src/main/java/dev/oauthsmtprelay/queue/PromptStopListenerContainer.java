@@ -1,11 +1,14 @@
 package dev.oauthsmtprelay.queue;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import org.apache.camel.component.jms.DefaultJmsMessageListenerContainer;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.slf4j.Logger;
@@ -13,22 +16,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * camel-jms's listener container, except that shutting it down ends the receives that are waiting for a message
- * instead of waiting for them to time out.
+ * instead of waiting for them to time out, and that its consumers give back what the broker sent them ahead.
  *
  * <p>An idle consumer asks the broker for a message once per {@code receiveTimeout}, and each ask costs a few
  * milliseconds of CPU on both sides. A long timeout makes an idle relay nearly free, but Spring's container waits up
  * to one timeout for its waiting receives when it shuts down. Closing a waiting consumer makes its receive return
  * nothing at once (JMS allows {@code close} from any thread). The container is no longer running by then, so a
  * message that arrives in that instant is rolled back, not processed: nothing is lost or sent twice.
+ *
+ * <p>A consumer with a window above 0 (delivery's, {@link BrokerConnectionFactories#forDelivery}) holds the next
+ * message while the current one is processed. It gives that message back to the queue before its session rolls
+ * back, so that the redelivery delay of the failed message does not hold back one that was never tried
+ * ({@link ReopenableConsumer}). When the container stops (a route suspended while delivery is paused), Spring closes
+ * its consumers once none is busy, which gives back what they hold; a receive waiting for a message is ended at once
+ * so that it does not keep its consumer busy until its timeout.
  */
 public class PromptStopListenerContainer extends DefaultJmsMessageListenerContainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptStopListenerContainer.class);
 
     private final Set<MessageConsumer> waiting = ConcurrentHashMap.newKeySet();
+    private final Map<Session, ReopenableConsumer> consumers = new ConcurrentHashMap<>();
 
     public PromptStopListenerContainer(JmsEndpoint endpoint) {
         super(endpoint);
+    }
+
+    @Override
+    protected MessageConsumer createConsumer(Session session, Destination destination) throws JMSException {
+        ReopenableConsumer consumer = new ReopenableConsumer(() -> super.createConsumer(session, destination),
+                () -> consumers.remove(session));
+        consumers.put(session, consumer);
+        return consumer;
     }
 
     @Override
@@ -38,6 +57,30 @@ public class PromptStopListenerContainer extends DefaultJmsMessageListenerContai
             return super.receiveMessage(consumer);
         } finally {
             waiting.remove(consumer);
+        }
+    }
+
+    @Override
+    protected void rollbackIfNecessary(Session session) throws JMSException {
+        giveBack(session);
+        super.rollbackIfNecessary(session);
+    }
+
+    @Override
+    protected void rollbackOnExceptionIfNecessary(Session session, Throwable ex) throws JMSException {
+        giveBack(session);
+        super.rollbackOnExceptionIfNecessary(session, ex);
+    }
+
+    @Override
+    protected void doStop() throws JMSException {
+        super.doStop();
+        // Spring closes a stopped container's consumers, and with them what they hold ahead, once none of them is
+        // busy; a waiting receive would keep it busy until its timeout.
+        for (MessageConsumer consumer : waiting) {
+            if (consumer instanceof ReopenableConsumer reopenable) {
+                giveBack(reopenable);
+            }
         }
     }
 
@@ -52,6 +95,23 @@ public class PromptStopListenerContainer extends DefaultJmsMessageListenerContai
             }
         }
         super.doShutdown();
+    }
+
+    private void giveBack(Session session) {
+        ReopenableConsumer consumer = consumers.get(session);
+        if (consumer != null) {
+            giveBack(consumer);
+        }
+    }
+
+    private void giveBack(ReopenableConsumer consumer) {
+        try {
+            consumer.giveBack();
+        } catch (JMSException | RuntimeException e) {
+            // The session's rollback or close returns the message all the same, only with the redelivery delay.
+            LOG.debug("Closing a consumer of {} to give back the message it holds ahead failed: {}",
+                    getDestinationDescription(), e.toString());
+        }
     }
 
     /** Waiting receives right now; for tests. */

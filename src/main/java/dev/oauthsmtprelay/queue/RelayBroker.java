@@ -1,5 +1,6 @@
 package dev.oauthsmtprelay.queue;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.Optional;
@@ -25,8 +26,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  *
  * <p>The factories exist from construction on (nothing connects until used), so they can be bound in the registry
  * and handed to camel-jms components while the context is still being configured:
- * {@link #connectionFactory()} for consumers, {@link #producerConnectionFactory()} for producers (see
- * {@link BrokerConnectionFactories}).
+ * {@link #deliveryConnectionFactory()} for the delivery route's consumers, {@link #connectionFactory()} for other
+ * consumers, {@link #producerConnectionFactory()} for producers (see {@link BrokerConnectionFactories}).
  */
 public final class RelayBroker extends ServiceSupport {
 
@@ -35,6 +36,7 @@ public final class RelayBroker extends ServiceSupport {
     private final BrokerSettings settings;
     private final EmbeddedBroker embedded;
     private final ActiveMQConnectionFactory connectionFactory;
+    private final ActiveMQConnectionFactory deliveryConnectionFactory;
     private final CachingConnectionFactory producerConnectionFactory;
     private final BrokerConnectionWatch watch;
 
@@ -42,6 +44,7 @@ public final class RelayBroker extends ServiceSupport {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.embedded = settings.embedded() ? new EmbeddedBroker(settings) : null;
         this.connectionFactory = BrokerConnectionFactories.create(settings, embedded);
+        this.deliveryConnectionFactory = BrokerConnectionFactories.forDelivery(settings, embedded);
         this.producerConnectionFactory = BrokerConnectionFactories.caching(connectionFactory);
         this.watch = embedded == null ? new BrokerConnectionWatch(connectionFactory) : null;
         if (embedded != null) {
@@ -54,15 +57,17 @@ public final class RelayBroker extends ServiceSupport {
      * at once and the consumers and producers start reconnecting (Artemis's own API has no such call for a client).
      */
     private void failClientConnections() {
-        if (!(connectionFactory.getServerLocator() instanceof ServerLocatorImpl locator)) {
-            return;
-        }
         int failed = 0;
-        for (ClientSessionFactory factory : locator.getFactories()) {
-            RemotingConnection connection = factory.getConnection();
-            if (connection != null) {
-                connection.fail(new ActiveMQNotConnectedException("the embedded broker stopped"));
-                failed++;
+        for (ActiveMQConnectionFactory connections : List.of(connectionFactory, deliveryConnectionFactory)) {
+            if (!(connections.getServerLocator() instanceof ServerLocatorImpl locator)) {
+                continue;
+            }
+            for (ClientSessionFactory factory : locator.getFactories()) {
+                RemotingConnection connection = factory.getConnection();
+                if (connection != null) {
+                    connection.fail(new ActiveMQNotConnectedException("the embedded broker stopped"));
+                    failed++;
+                }
             }
         }
         LOG.debug("Failed {} connection(s) to the stopped embedded broker", failed);
@@ -101,12 +106,21 @@ public final class RelayBroker extends ServiceSupport {
             watch.close();
         }
         producerConnectionFactory.destroy();
+        deliveryConnectionFactory.close();
         connectionFactory.close();
     }
 
-    /** For consumers (camel-jms consumer endpoints / message listener containers). */
+    /** For consumers (camel-jms consumer endpoints / message listener containers) other than delivery's. */
     public ConnectionFactory connectionFactory() {
         return connectionFactory;
+    }
+
+    /**
+     * For the delivery route's consumers, in a {@link PromptStopListenerContainer}: each holds one message ahead
+     * ({@link BrokerConnectionFactories#forDelivery}).
+     */
+    public ConnectionFactory deliveryConnectionFactory() {
+        return deliveryConnectionFactory;
     }
 
     /** For producers (camel-jms producer endpoints): a caching wrapper around {@link #connectionFactory()}. */

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -15,6 +17,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.jms.MessageListenerContainerFactory;
@@ -25,18 +28,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.oauthsmtprelay.fixtures.TestResources;
 
-/** The delivery route's listener container on a real embedded Artemis, with a receive timeout of a minute. */
+/**
+ * The delivery route's listener container on a real embedded Artemis, with a receive timeout of a minute and
+ * delivery's connection factory (each consumer holds one message ahead).
+ */
 class PromptStopListenerContainerTest {
 
     private static final String QUEUE = "relay.outbound";
     private static final long RECEIVE_TIMEOUT_MS = 60_000;
+    private static final Duration REDELIVERY_DELAY = Duration.ofSeconds(10);
+
+    /** What the route does with a message before it counts it as taken; by default nothing. */
+    private interface Handling {
+        void handle(String text, Exchange exchange) throws Exception;
+    }
 
     @TempDir
     Path dataDir;
 
     private final TestResources resources = new TestResources();
     private final List<String> taken = new CopyOnWriteArrayList<>();
+    private final List<String> takenWithCounts = new CopyOnWriteArrayList<>();
     private final AtomicReference<PromptStopListenerContainer> container = new AtomicReference<>();
+    private volatile Handling handling = (text, exchange) -> { };
     private ConnectionFactory factory;
     private CamelContext camel;
 
@@ -92,11 +106,70 @@ class PromptStopListenerContainerTest {
         await(Duration.ofSeconds(10), () -> taken.contains("while suspended"));
     }
 
+    @Test
+    void a_rollback_gives_back_the_message_held_ahead_without_the_failed_ones_redelivery_delay() throws Exception {
+        handling = (text, exchange) -> {
+            if (text.equals("fails once") && !Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class))) {
+                // by now the broker has sent "next" to this consumer: it has left the queue's browsable messages
+                await(Duration.ofSeconds(10), () -> queuedOrEmpty().isEmpty());
+                throw new IllegalStateException("a transient failure");
+            }
+        };
+        start();
+        awaitWaitingReceive();
+
+        send("fails once", "next");
+
+        long sent = System.nanoTime();
+        await(Duration.ofSeconds(5), () -> taken.contains("next"));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("the message held ahead waited for no delay")
+                .isLessThan(REDELIVERY_DELAY.dividedBy(2));
+        assertThat(takenWithCounts).as("the message held ahead was not counted as tried").contains("next #1");
+
+        await(REDELIVERY_DELAY.multipliedBy(3), () -> taken.contains("fails once"));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("the failed message waited for its delay")
+                .isGreaterThanOrEqualTo(REDELIVERY_DELAY.minusSeconds(1));
+        assertThat(takenWithCounts).containsExactly("next #1", "fails once #2");
+    }
+
+    @Test
+    void suspending_gives_back_the_message_held_ahead_once_the_current_one_is_done() throws Exception {
+        CountDownLatch finish = new CountDownLatch(1);
+        handling = (text, exchange) -> {
+            if (text.equals("slow")) {
+                assertThat(finish.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+        };
+        start();
+        awaitWaitingReceive();
+        send("slow", "held ahead");
+        await(Duration.ofSeconds(10), () -> queuedOrEmpty().isEmpty());
+
+        Thread suspending = new Thread(() -> {
+            try {
+                camel.getRouteController().suspendRoute("delivery");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        suspending.start();
+        await(Duration.ofSeconds(10), () -> !container.get().isRunning());
+        finish.countDown();
+        suspending.join(30_000);
+
+        assertThat(taken).containsExactly("slow");
+        await(Duration.ofSeconds(10), () -> queuedOrEmpty().equals(List.of("held ahead")));
+        camel.getRouteController().resumeRoute("delivery");
+        await(Duration.ofSeconds(10), () -> taken.contains("held ahead"));
+        assertThat(takenWithCounts).containsExactly("slow #1", "held ahead #1");
+    }
+
     private void start() throws Exception {
-        BrokerSettings settings = BrokerSettings.defaults(dataDir);
+        BrokerSettings settings = BrokerSettings.defaults(dataDir)
+                .withRedelivery(REDELIVERY_DELAY, 1.0, REDELIVERY_DELAY);
         EmbeddedBroker broker = EmbeddedBroker.start(settings);
         resources.add(broker);
-        var connectionFactory = BrokerConnectionFactories.create(settings, broker);
+        var connectionFactory = BrokerConnectionFactories.forDelivery(settings, broker);
         resources.add(connectionFactory);
         factory = connectionFactory;
 
@@ -115,7 +188,13 @@ class PromptStopListenerContainerTest {
                         + "&cacheLevelName=CACHE_CONSUMER&receiveTimeout=" + RECEIVE_TIMEOUT_MS
                         + "&consumerType=Custom&messageListenerContainerFactory=#containers")
                         .routeId("delivery")
-                        .process(exchange -> taken.add(exchange.getMessage().getBody(String.class)));
+                        .process(exchange -> {
+                            String text = exchange.getMessage().getBody(String.class);
+                            handling.handle(text, exchange);
+                            taken.add(text);
+                            takenWithCounts.add(text + " #"
+                                    + exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class));
+                        });
             }
         });
         camel.start();
@@ -125,10 +204,22 @@ class PromptStopListenerContainerTest {
         await(Duration.ofSeconds(10), () -> container.get() != null && container.get().waitingReceives() > 0);
     }
 
-    private void send(String text) throws Exception {
+    private void send(String... texts) throws Exception {
         try (Connection connection = factory.createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage(text));
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            var producer = session.createProducer(session.createQueue(QUEUE));
+            for (String text : texts) {
+                producer.send(session.createTextMessage(text));
+            }
+            session.commit();
+        }
+    }
+
+    private List<String> queuedOrEmpty() {
+        try {
+            return queued();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
