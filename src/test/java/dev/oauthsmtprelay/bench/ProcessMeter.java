@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** CPU time and peak memory of a process, from Linux's /proc. */
 final class ProcessMeter {
@@ -15,6 +16,29 @@ final class ProcessMeter {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /**
+     * Voluntary and involuntary context switches of the process's threads alive now (a thread that ended takes its
+     * count with it; the pools that do the work live through a run).
+     */
+    static long contextSwitches(long pid) throws IOException {
+        long total = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")
+                                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.replaceAll("\\D", ""));
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // the thread ended while the others were listed
+                }
+            }
+        }
+        return total;
     }
 
     /** VmHWM: the highest resident set size the process has had. */

@@ -629,22 +629,7 @@ public final class RelayBench {
          * preempted), summed over its live threads; threads that ended in between are not counted.
          */
         long contextSwitches() throws IOException {
-            long total = 0;
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:")
-                                    || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                                total += Long.parseLong(line.replaceAll("\\D", ""));
-                            }
-                        }
-                    } catch (IOException threadEnded) {
-                        // the thread ended while we listed the others
-                    }
-                }
-            }
-            return total;
+            return ProcessMeter.contextSwitches(process.pid());
         }
 
         /** utime + stime per live thread, keyed "tid name" (the name is the first 15 characters Linux keeps). */
