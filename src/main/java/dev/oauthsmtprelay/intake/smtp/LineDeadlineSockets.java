@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
+import javax.net.ssl.SSLSocket;
+
 import dev.oauthsmtprelay.config.RelayKeys;
 
 /**
@@ -15,6 +17,9 @@ import dev.oauthsmtprelay.config.RelayKeys;
  * timeout only notices a silent client; a slowloris client that sends one byte every few seconds would hold a
  * connection (and a thread) for ever. Counting from the first byte of a line, the input fails with a
  * {@link SocketTimeoutException}, which SubEthaSMTP answers with 421 and a closed connection.
+ *
+ * <p>After STARTTLS the connection carries TLS records, whose bytes say nothing about where a line ends, so the
+ * deadline moves to the decrypted input ({@link #overTls}).
  */
 final class LineDeadlineSockets {
 
@@ -33,9 +38,22 @@ final class LineDeadlineSockets {
         };
     }
 
+    /**
+     * The TLS side of STARTTLS on {@code plain}, a connection of {@link #serverSocket}: its lines get the deadline,
+     * and the encrypted bytes underneath pass through uncounted.
+     */
+    static SSLSocket overTls(Socket plain, SSLSocket tls) {
+        if (!(plain instanceof DeadlineSocket deadline)) {
+            return tls;
+        }
+        deadline.encrypted();
+        return new DeadlineSslSocket(tls, deadline.limit);
+    }
+
     private static final class DeadlineSocket extends Socket {
         private final long limit;
-        private InputStream input;
+        private LineDeadlineStream input;
+        private boolean encrypted;
 
         DeadlineSocket(long limit) {
             this.limit = limit;
@@ -45,8 +63,18 @@ final class LineDeadlineSockets {
         public synchronized InputStream getInputStream() throws IOException {
             if (input == null) {
                 input = new LineDeadlineStream(super.getInputStream(), limit);
+                if (encrypted) {
+                    input.passThrough();
+                }
             }
             return input;
+        }
+
+        synchronized void encrypted() {
+            encrypted = true;
+            if (input != null) {
+                input.passThrough();
+            }
         }
     }
 
@@ -54,8 +82,9 @@ final class LineDeadlineSockets {
      * Counts the time spent waiting for the rest of a line that has begun: time the server spends on buffered lines
      * (10,000 pipelined commands) does not count, a client trickling a line byte by byte does.
      */
-    private static final class LineDeadlineStream extends FilterInputStream {
+    static final class LineDeadlineStream extends FilterInputStream {
         private final long limit;
+        private volatile boolean counting = true;
         private boolean inLine;
         private long waited;
 
@@ -64,8 +93,16 @@ final class LineDeadlineSockets {
             this.limit = limit;
         }
 
+        /** From now on the bytes are not lines (TLS records): read them without a deadline. */
+        void passThrough() {
+            counting = false;
+        }
+
         @Override
         public int read() throws IOException {
+            if (!counting) {
+                return super.read();
+            }
             long started = System.nanoTime();
             int b = super.read();
             waitedFor(started);
@@ -77,6 +114,9 @@ final class LineDeadlineSockets {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (!counting) {
+                return super.read(buffer, offset, length);
+            }
             long started = System.nanoTime();
             int n = super.read(buffer, offset, length);
             waitedFor(started);

@@ -119,6 +119,6 @@ public final class ListenerTls {
             throw new IOException(RelayKeys.LISTENER_TLS_PROTOCOLS + " names a protocol this Java does not support: "
                     + protocols, e);
         }
-        return ssl;
+        return LineDeadlineSockets.overTls(socket, ssl);
     }
 }

@@ -74,6 +74,47 @@ class SmtpListenerSecurityTest {
         assertThat(stats(relay).refused().get("queue")).isEqualTo(1);
     }
 
+    /**
+     * After STARTTLS the connection's bytes are encrypted, so the line deadline must follow the plaintext lines: a
+     * client that trickles a command inside TLS, one byte per record, is cut off once the command timeout has passed
+     * since that line began, like one in the clear.
+     */
+    @Test
+    void a_client_that_trickles_a_command_inside_tls_is_cut_off_after_the_command_timeout() throws Exception {
+        ListenerCertificate certificate = ListenerCertificate.create(dir, 90);
+        RelayHarness relay = bed.relay(dir, Map.of("relay.listener.enabled", "true", "relay.listener.port", "0",
+                "relay.listener.tls", "starttls", "relay.listener.tls.certificate", certificate.certificate(),
+                "relay.listener.tls.key", certificate.key(), "relay.listener.command-timeout", "2s"));
+        try (RawSmtp smtp = new RawSmtp(port(relay))) {
+            smtp.reply();
+            smtp.command("EHLO x");
+            smtp.command("STARTTLS");
+            smtp.startTls();
+            java.util.concurrent.CompletableFuture<String> reply = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return smtp.reply();
+                        } catch (java.io.IOException e) {
+                            return "closed: " + e;
+                        }
+                    });
+            long started = System.nanoTime();
+            String line = "MAIL FROM:<slow.sender.with.a.rather.long.address.for.many.records@example.com>";
+            for (int i = 0; i < line.length() && !reply.isDone(); i++) {
+                try {
+                    smtp.send(line.substring(i, i + 1)); // one TLS record each
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                Thread.sleep(100); // well under the socket's read timeout (2 s), never a whole line
+            }
+            String answer = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Duration cutOff = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(answer).startsWith("421");
+            assertThat(cutOff).isBetween(Duration.ofMillis(1_900), Duration.ofMillis(3_500));
+        }
+    }
+
     @Test
     void auth_is_taken_only_after_starttls_and_a_user_of_the_file_relays() throws Exception {
         ListenerCertificate certificate = ListenerCertificate.create(dir, 90);
