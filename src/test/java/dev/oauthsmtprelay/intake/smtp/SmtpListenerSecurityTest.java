@@ -3,12 +3,15 @@ package dev.oauthsmtprelay.intake.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -90,25 +93,24 @@ class SmtpListenerSecurityTest {
             smtp.command("EHLO x");
             smtp.command("STARTTLS");
             smtp.startTls();
-            java.util.concurrent.CompletableFuture<String> reply = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> {
-                        try {
-                            return smtp.reply();
-                        } catch (java.io.IOException e) {
-                            return "closed: " + e;
-                        }
-                    });
+            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return smtp.reply();
+                } catch (IOException e) {
+                    return "closed: " + e;
+                }
+            });
             long started = System.nanoTime();
             String line = "MAIL FROM:<slow.sender.with.a.rather.long.address.for.many.records@example.com>";
             for (int i = 0; i < line.length() && !reply.isDone(); i++) {
                 try {
                     smtp.send(line.substring(i, i + 1)); // one TLS record each
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     break;
                 }
                 Thread.sleep(100); // well under the socket's read timeout (2 s), never a whole line
             }
-            String answer = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            String answer = reply.get(10, TimeUnit.SECONDS);
             Duration cutOff = Duration.ofNanos(System.nanoTime() - started);
             assertThat(answer).startsWith("421");
             assertThat(cutOff).isBetween(Duration.ofMillis(1_900), Duration.ofMillis(3_500));
