@@ -13,10 +13,10 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * <ul>
  *   <li><b>The delivery route's consumers</b> ({@code relayjms:queue:relay.outbound}): {@link #forDelivery}, which
  *       lets each consumer hold one message ahead.</li>
- *   <li><b>Other consumers</b> (receipts): the plain factory from {@link #create(BrokerSettings, EmbeddedBroker)}. Spring's {@code DefaultMessageListenerContainer}
- *       (camel-jms consumer) keeps its own connection and sessions open ({@code cacheLevelName=CACHE_CONSUMER}) and
- *       reconnects by itself; it must not sit on a {@link CachingConnectionFactory} when
- *       {@code maxConcurrentConsumers} lets it scale.</li>
+ *   <li><b>Other consumers</b> (receipts): the plain factory from {@link #create(BrokerSettings, EmbeddedBroker)}.
+ *       Spring's {@code DefaultMessageListenerContainer} (camel-jms consumer) keeps its own connection and sessions
+ *       open ({@code cacheLevelName=CACHE_CONSUMER}) and reconnects by itself; it must not sit on a
+ *       {@link CachingConnectionFactory} when {@code maxConcurrentConsumers} lets it scale.</li>
  *   <li><b>Producers</b> (intake routes sending to the queue): {@link #caching(ConnectionFactory)}. camel-jms
  *       produces through Spring's {@code JmsTemplate}, which opens and closes connection, session and producer for
  *       every message; without caching each enqueue costs a new connection.</li>

@@ -305,7 +305,8 @@ public final class QueueFloorBench {
     }
 
     private static byte[] body() {
-        StringBuilder text = new StringBuilder("From: app@example.com\r\nTo: user@example.com\r\nSubject: floor\r\n\r\n");
+        StringBuilder text = new StringBuilder(
+                "From: app@example.com\r\nTo: user@example.com\r\nSubject: floor\r\n\r\n");
         while (text.length() < BODY_BYTES) {
             text.append("The quick brown fox jumps over the lazy dog, line by line.\r\n");
         }

@@ -109,7 +109,8 @@ class PromptStopListenerContainerTest {
     @Test
     void a_rollback_gives_back_the_message_held_ahead_without_the_failed_ones_redelivery_delay() throws Exception {
         handling = (text, exchange) -> {
-            if (text.equals("fails once") && !Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class))) {
+            boolean redelivered = Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class));
+            if (text.equals("fails once") && !redelivered) {
                 // by now the broker has sent "next" to this consumer: it has left the queue's browsable messages
                 await(Duration.ofSeconds(10), () -> queuedOrEmpty().isEmpty());
                 throw new IllegalStateException("a transient failure");
