@@ -107,11 +107,11 @@ public final class BrokerConnectionFactories {
 
     /**
      * A factory like {@link #create(BrokerSettings, EmbeddedBroker)} for the delivery route's consumers, whose
-     * consumers hold one message ahead ({@link #DELIVERY_CONSUMER_WINDOW_BYTES}). On this machine that saved 5 of 47
-     * thread switches and about 12 % of the relay's CPU per message (bench/README.md). A message held ahead is taken
-     * from the queue for the other consumers, on this relay and on others sharing the broker: at most one per
-     * consumer, and only while there is more mail than consumers. It must be given back before a rollback and
-     * when the consumers stop: {@link PromptStopListenerContainer} does both.
+     * consumers hold one message ahead ({@link #DELIVERY_CONSUMER_WINDOW_BYTES}). On this machine that saved about
+     * 4.5 of 42-48 thread switches and about 10 % of the relay's CPU per message (six pairs, bench/README.md). A
+     * message held ahead is taken from the queue for the other consumers, on this relay and on others sharing the
+     * broker: at most one per consumer, and only while there is more mail than consumers. It must be given back
+     * before a rollback and when the consumers stop: {@link PromptStopListenerContainer} does both.
      */
     public static ActiveMQConnectionFactory forDelivery(BrokerSettings settings, EmbeddedBroker embedded) {
         ActiveMQConnectionFactory factory = create(settings, embedded);
