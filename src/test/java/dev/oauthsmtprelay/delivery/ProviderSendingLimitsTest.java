@@ -49,13 +49,17 @@ class ProviderSendingLimitsTest {
 
     @Test
     void should_explain_and_retry_432_when_more_connections_are_allowed_than_the_provider_accepts() throws Exception {
-        XOAuth2SmtpHub hub = exchangeOnlineLike();
+        // Slower replies and a full spool at start: all 30 are queued at once, and each delivery lasts long enough
+        // for the consumers to scale up to 6 before the first ones finish (with 20 ms and files dropped one by one
+        // into a running relay, a loaded CI machine once delivered them all on 3 connections).
+        XOAuth2SmtpHub hub = exchangeOnlineLike(Duration.ofMillis(50));
         CapturedLog log = bed.closeAfter(CapturedLog.attach());
-        RelayHarness relay = bed.relay(dir, Map.of(
+        RelayHarness relay = bed.harness(dir, Map.of(
                 "relay.delivery.concurrency", "6",
                 "relay.smtp.pool.max-per-mailbox", "6"));
-
         dropStatements(relay, 30);
+
+        relay.start();
 
         assertThat(distinctSubjects(hub, 30)).as("every message arrives despite the refusals").hasSize(30);
         assertThat(hub.peakConnectionsOf(SENDER)).isGreaterThan(3);
@@ -111,9 +115,13 @@ class ProviderSendingLimitsTest {
     }
 
     private XOAuth2SmtpHub exchangeOnlineLike() {
+        return exchangeOnlineLike(Duration.ofMillis(20));
+    }
+
+    private XOAuth2SmtpHub exchangeOnlineLike(Duration replyLatency) {
         // the latency keeps several deliveries in flight at once, so that the consumers really compete for connections
         return bed.hub(b -> b.rejectionStyle(XOAuth2SmtpHub.RejectionStyle.OFFICE365)
-                .maxConnectionsPerMailbox(3).replyLatency(Duration.ofMillis(20)));
+                .maxConnectionsPerMailbox(3).replyLatency(replyLatency));
     }
 
     private static void dropStatements(RelayHarness relay, int count) {
