@@ -44,7 +44,8 @@ import dev.oauthsmtprelay.queue.RelayBroker;
  * WINDOW: the consumers' window in bytes (the relay's delivery uses 1, JMS intake 0). With {@code apart}, each round
  * queues all N with the consumers stopped, then starts them, and prints the two halves' figures separately.
  * {@code -Dbench.journal-buffer-micros=M} (in BENCH_OPTS) sets {@code relay.broker.journal-buffer-timeout};
- * {@code -Dbench.commit-every=K} has the {@code jms} consumers commit once per K messages instead of each.
+ * {@code -Dbench.commit-every=K} has the {@code jms} consumers commit once per K messages instead of each;
+ * {@code -Dbench.ack=client} has them acknowledge each message in a CLIENT_ACKNOWLEDGE session instead.
  */
 public final class QueueFloorBench {
 
@@ -52,6 +53,11 @@ public final class QueueFloorBench {
     private static final int PROPERTIES = 10;
     /** The jms consumers commit after this many messages, or after a receive that found none. */
     private static final int COMMIT_EVERY = Integer.getInteger("bench.commit-every", 1);
+    /**
+     * {@code transacted}, or {@code client}: the jms consumers acknowledge each message in a CLIENT_ACKNOWLEDGE
+     * session, which Artemis sends as a commit that the consumer does not wait for.
+     */
+    private static final String ACK = System.getProperty("bench.ack", "transacted");
 
     private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
     private final AtomicInteger duplicates = new AtomicInteger();
@@ -106,6 +112,8 @@ public final class QueueFloorBench {
         ActiveMQConnectionFactory consumerFactory = BrokerConnectionFactories.create(settings,
                 broker.embeddedBroker().orElseThrow());
         consumerFactory.setConsumerWindowSize(window);
+        System.out.printf(Locale.ROOT, "jms consumers: %s%n", ACK.equals("client")
+                ? "CLIENT_ACKNOWLEDGE, each message acknowledged without waiting for the broker" : "transacted");
         List<AutoCloseable> open = switch (mode) {
             case "jms" -> startJmsConsumers(consumerFactory, settings.deliveryQueue(), consumers, false);
             case "listener" -> startJmsConsumers(consumerFactory, settings.deliveryQueue(), consumers, true);
@@ -205,7 +213,9 @@ public final class QueueFloorBench {
         List<AutoCloseable> open = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < consumers; c++) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            boolean clientAck = ACK.equals("client");
+            Session session = clientAck ? connection.createSession(false, Session.CLIENT_ACKNOWLEDGE)
+                    : connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
             if (listener) {
                 consumer.setMessageListener(message -> {
@@ -224,6 +234,12 @@ public final class QueueFloorBench {
                 try {
                     while (!stopping) {
                         Message message = consumer.receive(uncommitted.isEmpty() ? 1_000 : 5);
+                        if (message != null && clientAck) {
+                            String relayId = read(message);
+                            message.acknowledge();
+                            received(relayId);
+                            continue;
+                        }
                         if (message != null) {
                             uncommitted.add(read(message));
                         }
