@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,12 +24,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedByteArrayInputStream;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import dev.oauthsmtprelay.sandbox.XOAuth2SmtpHub;
 
@@ -349,30 +342,7 @@ public final class RelayBench {
     // ceiling
 
     private double ceiling(List<byte[]> messages) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.auth", "true");
-        props.put("mail.smtp.auth.mechanisms", "XOAUTH2");
-        props.put("mail.smtp.starttls.enable", "true");
-        props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.ssl.socketFactory", hub.clientSocketFactory());
-        Session session = Session.getInstance(props);
-        String token = tokens.token("sender1@" + DOMAIN);
-        try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
-            transport.connect(hub.hostName(), hub.port(), "sender1@" + DOMAIN, token);
-            InternetAddress[] to = {new InternetAddress("rcpt@example.net")};
-            double cpuBefore = Relay.cpuSeconds(ProcessHandle.current().pid());
-            long start = System.nanoTime();
-            for (byte[] bytes : messages) {
-                MimeMessage message = new MimeMessage(session, new SharedByteArrayInputStream(bytes));
-                message.setFrom(new InternetAddress("sender1@" + DOMAIN));
-                transport.sendMessage(message, to);
-            }
-            double rate = messages.size() / ((System.nanoTime() - start) / 1e9);
-            double cpu = Relay.cpuSeconds(ProcessHandle.current().pid()) - cpuBefore;
-            System.out.printf(Locale.ROOT, "ceiling CPU (client and hub, this JVM): %.2f ms per message%n",
-                    cpu * 1000 / messages.size());
-            return rate;
-        }
+        return HubCeiling.measure(hub, tokens, "sender1@" + DOMAIN, messages);
     }
 
     // ---------------------------------------------------------------------------------------------
