@@ -116,6 +116,9 @@ public final class BrokerConnectionFactories {
     public static ActiveMQConnectionFactory forDelivery(BrokerSettings settings, EmbeddedBroker embedded) {
         ActiveMQConnectionFactory factory = create(settings, embedded);
         factory.setConsumerWindowSize(DELIVERY_CONSUMER_WINDOW_BYTES);
+        // Its sessions acknowledge inside a transaction that a blocking commit ends (BatchAckListenerContainer), so
+        // each acknowledgement may wait in the client for that commit instead of being a round trip of its own.
+        factory.setBlockOnAcknowledge(false);
         return factory;
     }
 

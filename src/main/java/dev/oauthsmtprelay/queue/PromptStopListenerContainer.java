@@ -45,16 +45,24 @@ public class PromptStopListenerContainer extends DefaultJmsMessageListenerContai
     @Override
     protected MessageConsumer createConsumer(Session session, Destination destination) throws JMSException {
         ReopenableConsumer consumer = new ReopenableConsumer(() -> super.createConsumer(session, destination),
-                () -> consumers.remove(session));
+                () -> {
+                    consumers.remove(session);
+                    consumerClosing(session);
+                });
         consumers.put(session, consumer);
         return consumer;
     }
 
     @Override
     protected Message receiveMessage(MessageConsumer consumer) throws JMSException {
+        return receive(consumer, getReceiveTimeout());
+    }
+
+    /** A receive that a stopping container ends at once (class comment). */
+    protected final Message receive(MessageConsumer consumer, long timeoutMillis) throws JMSException {
         waiting.add(consumer);
         try {
-            return super.receiveMessage(consumer);
+            return receiveFromConsumer(consumer, timeoutMillis);
         } finally {
             waiting.remove(consumer);
         }
@@ -97,7 +105,15 @@ public class PromptStopListenerContainer extends DefaultJmsMessageListenerContai
         super.doShutdown();
     }
 
-    private void giveBack(Session session) {
+    /**
+     * Called when the container closes the consumer of {@code session}, before the broker consumer is closed: on the
+     * thread that used the session, or, for a consumer that waits in a receive or is paused, while it does not use it.
+     */
+    protected void consumerClosing(Session session) {
+    }
+
+    /** Hands back the message the consumer of {@code session} holds ahead; see {@link ReopenableConsumer#giveBack}. */
+    protected final void giveBack(Session session) {
         ReopenableConsumer consumer = consumers.get(session);
         if (consumer != null) {
             giveBack(consumer);

@@ -20,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.component.jms.MessageListenerContainerFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -29,17 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.oauthsmtprelay.fixtures.TestResources;
 
 /**
- * The delivery route's listener container on a real embedded Artemis, with a receive timeout of a minute and
- * delivery's connection factory (each consumer holds one message ahead).
+ * The listener container of the relay's camel-jms consumers on a real embedded Artemis, with a receive timeout of a
+ * minute and delivery's connection factory (each consumer holds one message ahead).
  */
 class PromptStopListenerContainerTest {
 
-    private static final String QUEUE = "relay.outbound";
-    private static final long RECEIVE_TIMEOUT_MS = 60_000;
-    private static final Duration REDELIVERY_DELAY = Duration.ofSeconds(10);
+    static final String QUEUE = "relay.outbound";
+    static final long RECEIVE_TIMEOUT_MS = 60_000;
+    static final Duration REDELIVERY_DELAY = Duration.ofSeconds(10);
 
     /** What the route does with a message before it counts it as taken; by default nothing. */
-    private interface Handling {
+    interface Handling {
         void handle(String text, Exchange exchange) throws Exception;
     }
 
@@ -47,12 +48,13 @@ class PromptStopListenerContainerTest {
     Path dataDir;
 
     private final TestResources resources = new TestResources();
-    private final List<String> taken = new CopyOnWriteArrayList<>();
-    private final List<String> takenWithCounts = new CopyOnWriteArrayList<>();
-    private final AtomicReference<PromptStopListenerContainer> container = new AtomicReference<>();
-    private volatile Handling handling = (text, exchange) -> { };
+    final List<String> taken = new CopyOnWriteArrayList<>();
+    final List<String> takenWithCounts = new CopyOnWriteArrayList<>();
+    final AtomicReference<PromptStopListenerContainer> container = new AtomicReference<>();
+    volatile Handling handling = (text, exchange) -> { };
     private ConnectionFactory factory;
-    private CamelContext camel;
+    CamelContext camel;
+    EmbeddedBroker broker;
 
     @AfterEach
     void cleanUp() {
@@ -165,10 +167,15 @@ class PromptStopListenerContainerTest {
         assertThat(takenWithCounts).containsExactly("slow #1", "held ahead #1");
     }
 
-    private void start() throws Exception {
+    /** The container under test; subclasses test the others the same way. */
+    PromptStopListenerContainer newContainer(JmsEndpoint endpoint) {
+        return new PromptStopListenerContainer(endpoint);
+    }
+
+    void start() throws Exception {
         BrokerSettings settings = BrokerSettings.defaults(dataDir)
                 .withRedelivery(REDELIVERY_DELAY, 1.0, REDELIVERY_DELAY);
-        EmbeddedBroker broker = EmbeddedBroker.start(settings);
+        broker = EmbeddedBroker.start(settings);
         resources.add(broker);
         var connectionFactory = BrokerConnectionFactories.forDelivery(settings, broker);
         resources.add(connectionFactory);
@@ -177,7 +184,7 @@ class PromptStopListenerContainerTest {
         camel = new DefaultCamelContext();
         camel.addComponent("relayjms", JmsComponent.jmsComponent(factory));
         MessageListenerContainerFactory containers = endpoint -> {
-            PromptStopListenerContainer made = new PromptStopListenerContainer(endpoint);
+            PromptStopListenerContainer made = newContainer(endpoint);
             container.set(made);
             return made;
         };
@@ -201,11 +208,11 @@ class PromptStopListenerContainerTest {
         camel.start();
     }
 
-    private void awaitWaitingReceive() throws InterruptedException {
+    void awaitWaitingReceive() throws InterruptedException {
         await(Duration.ofSeconds(10), () -> container.get() != null && container.get().waitingReceives() > 0);
     }
 
-    private void send(String... texts) throws Exception {
+    void send(String... texts) throws Exception {
         try (Connection connection = factory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             var producer = session.createProducer(session.createQueue(QUEUE));
@@ -216,7 +223,7 @@ class PromptStopListenerContainerTest {
         }
     }
 
-    private List<String> queuedOrEmpty() {
+    List<String> queuedOrEmpty() {
         try {
             return queued();
         } catch (Exception e) {
@@ -224,7 +231,7 @@ class PromptStopListenerContainerTest {
         }
     }
 
-    private List<String> queued() throws Exception {
+    List<String> queued() throws Exception {
         try (Connection connection = factory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              QueueBrowser browser = session.createBrowser(session.createQueue(QUEUE))) {
@@ -238,7 +245,7 @@ class PromptStopListenerContainerTest {
         }
     }
 
-    private static void await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+    static void await(Duration limit, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited %s", limit).isLessThan(deadline);

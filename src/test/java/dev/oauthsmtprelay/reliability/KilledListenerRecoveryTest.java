@@ -41,6 +41,7 @@ class KilledListenerRecoveryTest {
     private static final int PER_SESSION = 60;
     private static final int MESSAGES = SESSIONS * PER_SESSION;
     private static final int CONCURRENCY = 2;
+    private static final int ACK_BATCH = 8;
     private static final Pattern SUBJECT = Pattern.compile("Subject: listener-kill-(\\d+)");
 
     @TempDir
@@ -55,7 +56,8 @@ class KilledListenerRecoveryTest {
             hub.setDataReplyDelay(Duration.ofMillis(40)); // delivery far slower than intake: the queue holds most
             java.nio.file.Path credentials = TestCredentials.microsoftFile(dir, tokens);
             try (RelayProcess relay = RelayProcess.forHub(dir, credentials, hub, Map.of("relay.listener.enabled", true,
-                    "relay.listener.port", port, "relay.delivery.concurrency", CONCURRENCY))) {
+                    "relay.listener.port", port, "relay.delivery.concurrency", CONCURRENCY,
+                    "relay.delivery.ack-batch", ACK_BATCH))) {
                 relay.start();
                 await(Duration.ofSeconds(60), () -> listens(port), () -> "the listener to open; " + relay.logTail());
 
@@ -85,7 +87,8 @@ class KilledListenerRecoveryTest {
                 int duplicates = hub.messageCount() - MESSAGES;
                 System.out.printf("[reliability] listener kill -9: accepted=%d, delivered before kill=%d, lost=%d, "
                         + "duplicates=%d%n", accepted, atKill, MESSAGES - distinct(hub).size(), duplicates);
-                assertThat(duplicates).as("duplicates").isBetween(0, CONCURRENCY);
+                // delivered and waiting for their batch's commit at the kill: up to ACK_BATCH per consumer
+                assertThat(duplicates).as("duplicates").isBetween(0, CONCURRENCY * ACK_BATCH);
             }
         }
     }
