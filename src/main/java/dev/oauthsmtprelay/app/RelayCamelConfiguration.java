@@ -55,6 +55,7 @@ import dev.oauthsmtprelay.ops.metrics.RelayMetrics;
 import dev.oauthsmtprelay.queue.BatchedQueueProducer;
 import dev.oauthsmtprelay.queue.BrokerDisk;
 import dev.oauthsmtprelay.queue.BrokerSettings;
+import dev.oauthsmtprelay.queue.CommitAtOnce;
 import dev.oauthsmtprelay.queue.DeliveryListenerContainers;
 import dev.oauthsmtprelay.queue.PromptStopListenerContainers;
 import dev.oauthsmtprelay.queue.QueueBatchSender;
@@ -124,6 +125,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(PromptStopListenerContainers.BEAN, new PromptStopListenerContainers());
         beans.bind(DeliveryListenerContainers.BEAN, new DeliveryListenerContainers(
                 settings.get(RelayKeys.DELIVERY_ACK_BATCH), settings.get(RelayKeys.DELIVERY_ACK_MAX_WAIT)));
+        beans.bind(CommitAtOnce.BEAN, new CommitAtOnce());
         // The caching factory for producers: JmsTemplate would otherwise open a broker connection per message.
         beans.bind(PRODUCER_CONNECTION_FACTORY_BEAN, broker.producerConnectionFactory());
         // Delivery's consumers: each holds one message ahead, and its listener container gives it back when needed.

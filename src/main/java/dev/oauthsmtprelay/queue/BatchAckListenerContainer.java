@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public class BatchAckListenerContainer extends PromptStopListenerContainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchAckListenerContainer.class);
+    private static final ThreadLocal<Boolean> COMMIT_AT_ONCE = new ThreadLocal<>();
 
     private final int batchSize;
     private final long maxWaitNanos;
@@ -84,8 +85,14 @@ public class BatchAckListenerContainer extends PromptStopListenerContainer {
         return consumer;
     }
 
+    /** See {@link CommitAtOnce}; on the thread that processes the message. */
+    static void commitCurrentAtOnce() {
+        COMMIT_AT_ONCE.set(Boolean.TRUE);
+    }
+
     @Override
     protected Message receiveMessage(MessageConsumer consumer) throws JMSException {
+        COMMIT_AT_ONCE.remove();
         Batch batch = batchOfConsumer.get(consumer);
         if (batch != null && batch.delivered > 0) {
             long left = batch.deadline - System.nanoTime();
@@ -112,7 +119,9 @@ public class BatchAckListenerContainer extends PromptStopListenerContainer {
             return;
         }
         batch.delivered(message);
-        if (batch.delivered >= batchSize || !isRunning()) {
+        boolean atOnce = Boolean.TRUE.equals(COMMIT_AT_ONCE.get());
+        COMMIT_AT_ONCE.remove();
+        if (atOnce || batch.delivered >= batchSize || !isRunning()) {
             batch.commit();
         }
     }

@@ -82,6 +82,26 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
     }
 
     @Test
+    void a_message_whose_step_asks_for_it_is_committed_at_once_with_the_ones_before_it() throws Exception {
+        batchSize = 100;
+        maxWait = Duration.ofMinutes(1);
+        handling = (text, exchange) -> {
+            if (text.equals("put back")) {
+                new CommitAtOnce().process(exchange);
+            }
+        };
+        start();
+        awaitWaitingReceive();
+
+        send("delivered", "put back", "after");
+
+        await(Duration.ofSeconds(10), () -> taken.size() == 3);
+        await(Duration.ofSeconds(10), () -> broker.messageCount(QUEUE) == 1);
+        Thread.sleep(500);
+        assertThat(broker.messageCount(QUEUE)).as("after waits for its batch").isEqualTo(1);
+    }
+
+    @Test
     void stopping_the_route_commits_what_was_delivered_so_nothing_is_delivered_twice() throws Exception {
         batchSize = 100;
         maxWait = Duration.ofMinutes(1);
