@@ -76,8 +76,8 @@ public class BatchAckListenerContainer extends PromptStopListenerContainer {
     @Override
     protected MessageConsumer createConsumer(Session session, Destination destination) throws JMSException {
         if (!(session instanceof ActiveMQSession artemis)) {
-            throw new JMSException("relay.delivery.ack-batch needs an ActiveMQ Artemis broker; this session is a "
-                    + session.getClass().getName());
+            throw new JMSException("The delivery queue needs an ActiveMQ Artemis broker (the embedded one, or"
+                    + " relay.broker.url pointing at Artemis); this session is a " + session.getClass().getName());
         }
         MessageConsumer consumer = super.createConsumer(session, destination);
         Batch batch = batches.computeIfAbsent(session, s -> new Batch(artemis.getCoreSession()));
@@ -168,7 +168,10 @@ public class BatchAckListenerContainer extends PromptStopListenerContainer {
         }
     }
 
-    /** Delivered messages of one session that wait for their commit; used by that session's thread only. */
+    /**
+     * Delivered messages of one session that wait for their commit; used by that session's thread, and by a closing
+     * container only while that thread does not use the session ({@link #consumerClosing}).
+     */
     private final class Batch {
         private final ClientSession core;
         private volatile int delivered;

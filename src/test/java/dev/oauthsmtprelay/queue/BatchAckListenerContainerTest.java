@@ -22,17 +22,23 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
         return new BatchAckListenerContainer(endpoint, batchSize, maxWait);
     }
 
+    /** Starts the route with batches of {@code size} and waits until its consumer waits for a message. */
+    private void startBatches(int size, Duration wait) throws Exception {
+        batchSize = size;
+        maxWait = wait;
+        start();
+        awaitWaitingReceive();
+    }
+
     @Test
     void a_failed_message_is_rolled_back_alone_and_the_delivered_ones_of_its_batch_are_not_delivered_again()
             throws Exception {
-        maxWait = Duration.ofMinutes(1);
         handling = (text, exchange) -> {
             if (text.equals("fails once") && exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class) == 1) {
                 throw new IllegalStateException("a transient failure");
             }
         };
-        start();
-        awaitWaitingReceive();
+        startBatches(4, Duration.ofMinutes(1));
 
         long sent = System.nanoTime();
         send("first", "second", "fails once", "after");
@@ -52,10 +58,7 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
 
     @Test
     void a_full_batch_is_committed_at_once() throws Exception {
-        batchSize = 3;
-        maxWait = Duration.ofMinutes(1);
-        start();
-        awaitWaitingReceive();
+        startBatches(3, Duration.ofMinutes(1));
 
         send("one", "two", "three", "four");
 
@@ -66,10 +69,7 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
 
     @Test
     void a_batch_that_does_not_fill_is_committed_after_its_wait() throws Exception {
-        batchSize = 100;
-        maxWait = Duration.ofSeconds(3);
-        start();
-        awaitWaitingReceive();
+        startBatches(100, Duration.ofSeconds(3));
 
         send("alone");
 
@@ -83,15 +83,12 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
 
     @Test
     void a_message_whose_step_asks_for_it_is_committed_at_once_with_the_ones_before_it() throws Exception {
-        batchSize = 100;
-        maxWait = Duration.ofMinutes(1);
         handling = (text, exchange) -> {
             if (text.equals("put back")) {
                 new CommitAtOnce().process(exchange);
             }
         };
-        start();
-        awaitWaitingReceive();
+        startBatches(100, Duration.ofMinutes(1));
 
         send("delivered", "put back", "after");
 
@@ -103,10 +100,7 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
 
     @Test
     void stopping_the_route_commits_what_was_delivered_so_nothing_is_delivered_twice() throws Exception {
-        batchSize = 100;
-        maxWait = Duration.ofMinutes(1);
-        start();
-        awaitWaitingReceive();
+        startBatches(100, Duration.ofMinutes(1));
         send("a", "b");
         await(Duration.ofSeconds(10), () -> taken.size() == 2);
         assertThat(broker.messageCount(QUEUE)).isEqualTo(2);
@@ -123,10 +117,7 @@ class BatchAckListenerContainerTest extends PromptStopListenerContainerTest {
 
     @Test
     void suspending_the_route_commits_what_was_delivered() throws Exception {
-        batchSize = 100;
-        maxWait = Duration.ofMinutes(1);
-        start();
-        awaitWaitingReceive();
+        startBatches(100, Duration.ofMinutes(1));
         send("a", "b");
         await(Duration.ofSeconds(10), () -> taken.size() == 2);
 
