@@ -86,7 +86,8 @@ public final class DeliveryPreparation implements Processor {
             }
             byte[] mime = QueuedMessage.mime(in);
             exchange.setProperty(DeliveryAttempt.QUEUED_MIME, mime);
-            byte[] sent = fromPolicy.rewrites(FromRewrite.fromAddress(mime).orElse(from), mailbox)
+            String headerFrom = QueuedMessage.headerFrom(in).or(() -> FromRewrite.fromAddress(mime)).orElse("");
+            byte[] sent = fromPolicy.rewrites(headerFrom.isEmpty() ? from : headerFrom, mailbox)
                     ? FromRewrite.apply(mime, mailbox) : mime;
             in.setBody(new OutgoingMessage(session, sent, mailbox, recipients, mailbox));
         } catch (MessagingException e) {

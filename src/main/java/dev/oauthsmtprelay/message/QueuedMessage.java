@@ -4,6 +4,7 @@ import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.mail.internet.MimeUtility;
 import org.apache.camel.Message;
@@ -24,6 +25,11 @@ public final class QueuedMessage {
     public static final String SOURCE = "RelaySource";
     /** The Subject, decoded and cut to {@value #SUBJECT_LENGTH} characters, for {@code queue list --subject}. */
     public static final String SUBJECT = "RelaySubject";
+    /**
+     * The From header's first address as intake read it, empty when the message has none: delivery judges
+     * relay.rewrite-from by it without reading the header section again. Missing on a message queued before it existed.
+     */
+    public static final String HEADER_FROM = "RelayHeaderFrom";
     /** The message's size in bytes. */
     public static final String SIZE = "RelaySize";
     /** Set by pacing: the sending slot (epoch milliseconds) the message waits for in the queue. */
@@ -50,10 +56,8 @@ public final class QueuedMessage {
         target.setHeader(SOURCE, source);
         target.setHeader(QUEUED_AT, queuedAt.toEpochMilli());
         target.setHeader(SIZE, (long) message.mime().length);
-        List<String> subject = MimeHeaderSection.read(message.mime()).values("Subject");
-        if (!subject.isEmpty()) {
-            target.setHeader(SUBJECT, decoded(subject.get(0)));
-        }
+        target.setHeader(HEADER_FROM, message.headers().firstFrom().orElse(""));
+        message.headers().subject().ifPresent(subject -> target.setHeader(SUBJECT, decoded(subject)));
     }
 
     private static String decoded(String subject) {
@@ -68,6 +72,11 @@ public final class QueuedMessage {
 
     public static byte[] mime(Message message) throws org.apache.camel.InvalidPayloadException {
         return message.getMandatoryBody(byte[].class);
+    }
+
+    /** {@link #HEADER_FROM}: empty when the message was queued without it, "" when the message has no From. */
+    public static Optional<String> headerFrom(Message message) {
+        return Optional.ofNullable(message.getHeader(HEADER_FROM, String.class));
     }
 
     public static String mailFrom(Message message) {

@@ -5,15 +5,21 @@ import java.util.Objects;
 
 /**
  * The one internal form every intake produces: the exact RFC 5322 bytes to send (Bcc already
- * removed) and the SMTP envelope to send them with.
+ * removed), the SMTP envelope to send them with, and what later stages need from the header section.
  *
  * <p>{@code mime} is not copied (messages can be tens of megabytes); treat it as read-only.
  */
-public record RelayMessage(byte[] mime, Envelope envelope) {
+public record RelayMessage(byte[] mime, Envelope envelope, HeaderFacts headers) {
 
     public RelayMessage {
         Objects.requireNonNull(mime, "mime");
         Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(headers, "headers");
+    }
+
+    /** For bytes the intake's parser did not read: the header facts are read from them. */
+    public RelayMessage(byte[] mime, Envelope envelope) {
+        this(mime, envelope, HeaderFacts.read(Objects.requireNonNull(mime, "mime")));
     }
 
     @Override

@@ -309,6 +309,38 @@ class SpoolDeliveryTest {
     }
 
     @Test
+    void should_send_the_queued_bytes_as_they_are_without_content_length() throws Exception {
+        microsoftRelay(Map.of());
+        String headers = "From: billing@example.com\r\nTo:customer@example.net\r\nSubject:  Folded,\r\n"
+                + "\t twice \r\n  and spaced  \r\nX-Raw: caf\u00e9\r\nMessage-ID: <raw-1@example.com>\r\n"
+                + "Date: Mon, 7 Dec 2026 10:00:00 +0000\r\n";
+        String body = "\r\n.a line that starts with a dot\r\n\r\nlast\r\n";
+
+        relay.drop("raw.eml", headers + "Content-Length: 99\r\n" + body);
+
+        byte[] expected = (headers + body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(hub.awaitMessages(1, WAIT).get(0).data()).isEqualTo(expected);
+    }
+
+    @Test
+    void should_read_the_from_header_of_a_message_queued_without_relay_header_from() throws Exception {
+        microsoftRelay(Map.of());
+        String mime = eml("Nightly Batch <batch@ibmi.local>", "customer@example.net", "", "done");
+        // As the relay queued messages before intake carried RelayHeaderFrom: delivery reads the From header itself.
+        relay.context().createProducerTemplate().sendBodyAndHeaders("relayjms:queue:relay.outbound"
+                        + "?connectionFactory=#relayProducerConnectionFactory&exchangePattern=InOnly",
+                mime.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Map.of("RelayMailFrom", "billing@example.com", "RelayRecipients", "customer@example.net",
+                        "RelayMessageId", "<old-1@example.com>", "RelayId", "old-1", "RelaySource", "spool:old.eml",
+                        "RelayQueuedAt", System.currentTimeMillis()));
+
+        XOAuth2SmtpHub.ReceivedMessage received = hub.awaitMessages(1, WAIT).get(0);
+        assertThat(received.authenticatedMailbox()).isEqualTo("billing@example.com");
+        assertThat(received.dataAsString()).as("a From outside the served domains becomes the sender mailbox")
+                .contains("From: billing@example.com").contains("Reply-To: Nightly Batch <batch@ibmi.local>");
+    }
+
+    @Test
     void should_dead_letter_a_message_that_keeps_failing_past_the_maximum_age() throws Exception {
         microsoftRelay(Map.of("relay.delivery.max-age", "1500"));
         hub.failNextData(1000, "451 4.4.2 Timeout waiting for data");

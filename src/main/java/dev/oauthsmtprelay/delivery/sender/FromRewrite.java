@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
-
+import dev.oauthsmtprelay.message.HeaderFacts;
 import dev.oauthsmtprelay.message.MimeHeaderSection;
 
 /**
@@ -19,18 +17,12 @@ public final class FromRewrite {
     private FromRewrite() {
     }
 
-    /** The first address of the From header, read leniently; empty when there is none that parses. */
+    /**
+     * The first address of the From header, read leniently; empty when there is none that parses. For a message
+     * queued without {@code RelayHeaderFrom}: intake reads it for every message it queues now.
+     */
     public static Optional<String> fromAddress(byte[] mime) {
-        List<String> from = MimeHeaderSection.read(mime).values("From");
-        if (from.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            InternetAddress[] addresses = InternetAddress.parseHeader(from.get(0), false);
-            return addresses.length == 0 ? Optional.empty() : Optional.ofNullable(addresses[0].getAddress());
-        } catch (AddressException e) {
-            return Optional.empty();
-        }
+        return HeaderFacts.fromAddresses(MimeHeaderSection.read(mime).values("From")).stream().findFirst();
     }
 
     public static byte[] apply(byte[] mime, String mailbox) {

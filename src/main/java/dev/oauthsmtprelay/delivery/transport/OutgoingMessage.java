@@ -1,6 +1,8 @@
 package dev.oauthsmtprelay.delivery.transport;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 import jakarta.mail.MessagingException;
@@ -10,9 +12,14 @@ import jakarta.mail.util.SharedByteArrayInputStream;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
- * A message ready for the hub: the MIME bytes exactly as queued (they are written back unchanged),
- * the envelope, and the mailbox whose token authenticates the session. Camel-mail hands a
- * MimeMessage body to the relay's sender as it is, which is how the envelope travels with it.
+ * A message ready for the hub: the MIME bytes exactly as queued, the envelope, and the mailbox whose token
+ * authenticates the session. Camel-mail hands a MimeMessage body to the relay's sender as it is, which is how the
+ * envelope travels with it.
+ *
+ * <p>Nothing is parsed: intake read the header section once, and {@link #writeTo(OutputStream, String[])} writes the
+ * queued bytes as they are (Angus Mail's transport still makes the line endings CRLF and escapes leading dots). The
+ * header fields Angus Mail leaves out, Bcc and Content-Length, never reach the queue. The MimeMessage getters see
+ * an empty header section; the transports read {@link #queuedBytes()}.
  */
 public final class OutgoingMessage extends SMTPMessage {
 
@@ -24,7 +31,6 @@ public final class OutgoingMessage extends SMTPMessage {
 
     public OutgoingMessage(Session session, byte[] mime, String mailFrom, List<String> recipients, String mailbox)
             throws MessagingException {
-        // A shared stream lets the parsed message keep pointing into these bytes instead of copying the body.
         this(session, new SharedByteArrayInputStream(mime), mime.length, mailFrom, recipients, mailbox);
     }
 
@@ -36,7 +42,7 @@ public final class OutgoingMessage extends SMTPMessage {
 
     private OutgoingMessage(Session session, SharedInputStream mime, long size, String mailFrom,
                             List<String> recipients, String mailbox) throws MessagingException {
-        super(session, (InputStream) mime);
+        super(session);
         this.source = mime;
         this.size = size;
         this.mailbox = mailbox;
@@ -67,6 +73,14 @@ public final class OutgoingMessage extends SMTPMessage {
             return ((InputStream) mime).available();
         } catch (java.io.IOException e) {
             throw new MessagingException("cannot tell the queued message's size", e);
+        }
+    }
+
+    /** The queued bytes as they are, whatever {@code ignoreList} says (see the class comment). */
+    @Override
+    public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
+        try (InputStream in = queuedBytes()) {
+            in.transferTo(out);
         }
     }
 

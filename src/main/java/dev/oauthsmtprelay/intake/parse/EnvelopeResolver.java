@@ -17,8 +17,14 @@ import dev.oauthsmtprelay.message.InvalidMessageException;
  */
 final class EnvelopeResolver {
 
-    String mailFrom(RawHeaderSection headers, EnvelopeOverride override) throws InvalidMessageException {
-        List<InternetAddress> from = addresses(headers, "From");
+    /** The From header's addresses, every field checked. */
+    List<InternetAddress> from(RawHeaderSection headers) throws InvalidMessageException {
+        return addresses(headers, "From");
+    }
+
+    /** @param from the From header's addresses, as {@link #from} read them */
+    String mailFrom(RawHeaderSection headers, List<InternetAddress> from, EnvelopeOverride override)
+            throws InvalidMessageException {
         List<InternetAddress> sender = addresses(headers, "Sender");
         if (sender.size() > 1) {
             throw new InvalidMessageException("several Sender addresses (" + joined(sender) + "): Sender names the "

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import dev.oauthsmtprelay.message.Envelope;
+import dev.oauthsmtprelay.message.HeaderFacts;
 import dev.oauthsmtprelay.message.RelayMessage;
 
 /**
@@ -21,13 +22,16 @@ import dev.oauthsmtprelay.message.RelayMessage;
  * @param bodyOffset    where the file's header section ends (the blank line before the body)
  * @param size          bytes {@link #open()} returns
  * @param envelope      the SMTP envelope
+ * @param headers       what later stages need from the header section
  */
-public record FileBackedMessage(byte[] headerSection, Path file, long bodyOffset, long size, Envelope envelope) {
+public record FileBackedMessage(byte[] headerSection, Path file, long bodyOffset, long size, Envelope envelope,
+                                HeaderFacts headers) {
 
     public FileBackedMessage {
         Objects.requireNonNull(headerSection, "headerSection");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(headers, "headers");
     }
 
     /** The bytes to send; the caller closes the stream. */

@@ -9,21 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.mail.internet.InternetAddress;
+
 import dev.oauthsmtprelay.message.Envelope;
 import dev.oauthsmtprelay.message.EnvelopeOverride;
+import dev.oauthsmtprelay.message.HeaderFacts;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 import dev.oauthsmtprelay.message.RelayMessage;
 
 /**
  * Accepts a message as RFC 5322 bytes (an .eml file as IBM i's QtmmSendMail or any MIME writer
- * produces it) and turns it into a {@link RelayMessage}. The bytes are sent as written: only Bcc
+ * produces it) and turns it into a {@link RelayMessage}. The bytes are sent as written: only Bcc (and Content-Length)
  * is removed and a missing Message-ID or Date added, and when none of that is needed the output
  * is the input array itself. An {@code X-Relay-Envelope-To} header replaces the header recipients and is removed
  * too. A large file is parsed with {@link #parse(Path)} into a {@link FileBackedMessage} with the same bytes.
  */
 public final class MimeMessageParser {
 
-    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc", EnvelopeOverride.HEADER);
+    // Content-Length means nothing in SMTP, and Angus Mail never sent it: delivery writes the queued bytes as they are.
+    private static final List<String> REMOVED_HEADERS = List.of("Bcc", "Resent-Bcc", "Content-Length",
+            EnvelopeOverride.HEADER);
 
     private final long maxSizeBytes;
     private final int maxRecipients;
@@ -58,7 +63,7 @@ public final class MimeMessageParser {
             mime = headers.rewrite(changes::keep, changes.added());
             MessageLimits.requireWithinSize(mime.length, maxSizeBytes);
         }
-        return new RelayMessage(mime, envelope.with(changes.messageId()));
+        return new RelayMessage(mime, envelope.with(changes.messageId()), envelope.facts(headers));
     }
 
     /**
@@ -85,15 +90,17 @@ public final class MimeMessageParser {
         if (changes.any()) {
             MessageLimits.requireWithinSize(sentSize, maxSizeBytes);
         }
-        return new FileBackedMessage(header, file, headers.end(), sentSize, envelope.with(changes.messageId()));
+        return new FileBackedMessage(header, file, headers.end(), sentSize, envelope.with(changes.messageId()),
+                envelope.facts(headers));
     }
 
     private Recipients resolveEnvelope(RawHeaderSection headers, EnvelopeOverride override)
             throws InvalidMessageException {
-        String mailFrom = envelopes.mailFrom(headers, override);
+        List<InternetAddress> from = envelopes.from(headers);
+        String mailFrom = envelopes.mailFrom(headers, from, override);
         List<String> recipients = envelopes.recipients(headers, override);
         MessageLimits.requireRecipientCount(recipients.size(), maxRecipients);
-        return new Recipients(mailFrom, recipients);
+        return new Recipients(mailFrom, recipients, from.stream().map(InternetAddress::getAddress).toList());
     }
 
     private HeaderChanges changes(RawHeaderSection headers) {
@@ -111,9 +118,16 @@ public final class MimeMessageParser {
         return new HeaderChanges(messageId, existingMessageId.isEmpty(), dateMissing, hasRemovedHeaders, added);
     }
 
-    private record Recipients(String mailFrom, List<String> recipients) {
+    /** @param from the From header's addresses, read once here for the later stages */
+    private record Recipients(String mailFrom, List<String> recipients, List<String> from) {
         Envelope with(String messageId) {
             return new Envelope(mailFrom, recipients, messageId);
+        }
+
+        /** The header section's facts; the fields read are ones the parser never changes. */
+        HeaderFacts facts(RawHeaderSection headers) {
+            return new HeaderFacts(from, headers.fields("Subject").stream().map(HeaderField::value).findFirst(),
+                    HeaderFacts.automatic(headers.value("Auto-Submitted"), headers.value("Content-Type")));
         }
     }
 

@@ -1,16 +1,12 @@
 package dev.oauthsmtprelay.intake.smtp;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -63,50 +59,24 @@ public final class SmtpIntake implements Processor {
         byte[] content = withReceived(submission, relayId);
         RelayMessage message = parser.parseMime(content,
                 new EnvelopeOverride(submission.mailFrom(), submission.recipients()));
-        requireAllowedFrom(message.mime());
+        requireAllowedFrom(message.headers().from());
         Message in = exchange.getIn();
         in.removeHeaders("*");
         QueuedMessage.write(in, message, relayId, "smtp:" + submission.client(), clock.instant());
         String sender = submission.mailFrom();
-        if (receipts && sender != null && !sender.isBlank() && !automatic(message.mime())) {
+        if (receipts && sender != null && !sender.isBlank() && !message.headers().automatic()) {
             in.setHeader(QueuedMessage.RECEIPT_TO, "dsn:" + sender);
             in.setHeader(QueuedMessage.RECEIPT_CORRELATION, relayId);
         }
     }
 
-    /** A report or an auto-reply gets no notification back, so two systems never answer each other forever. */
-    private static boolean automatic(byte[] mime) {
-        try {
-            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(mime));
-            String autoSubmitted = headers.getHeader("Auto-Submitted", null);
-            String type = headers.getHeader("Content-Type", null);
-            return autoSubmitted != null && !autoSubmitted.trim().equalsIgnoreCase("no")
-                    || type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/report");
-        } catch (MessagingException e) {
-            return true;
-        }
-    }
-
-    private void requireAllowedFrom(byte[] mime) throws InvalidMessageException {
-        String from;
-        try {
-            from = new InternetHeaders(new ByteArrayInputStream(mime)).getHeader("From", ",");
-        } catch (MessagingException e) {
-            throw new InvalidMessageException("the header section cannot be read: " + e.getMessage(), e);
-        }
-        if (from == null) {
-            return; // MAIL FROM was checked; the parser took the sender from it
-        }
-        try {
-            for (InternetAddress address : InternetAddress.parseHeader(from, false)) {
-                if (!allowedSenders.allows(address.getAddress())) {
-                    throw new SenderNotAllowedException("sender " + address.getAddress() + " (From) may not relay "
-                            + "through this server: it is not in " + RelayKeys.LISTENER_ALLOWED_SENDERS + " ("
-                            + allowedSenders + ")");
-                }
+    /** The From addresses, which the parser has already checked, must each be allowed senders. */
+    private void requireAllowedFrom(List<String> from) throws SenderNotAllowedException {
+        for (String address : from) {
+            if (!allowedSenders.allows(address)) {
+                throw new SenderNotAllowedException("sender " + address + " (From) may not relay through this "
+                        + "server: it is not in " + RelayKeys.LISTENER_ALLOWED_SENDERS + " (" + allowedSenders + ")");
             }
-        } catch (AddressException e) {
-            throw new InvalidMessageException("the From header is not an address list: " + e.getMessage(), e);
         }
     }
 

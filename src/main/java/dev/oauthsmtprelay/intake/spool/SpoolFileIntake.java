@@ -116,8 +116,9 @@ public final class SpoolFileIntake implements Processor {
             throw unreadable();
         }
         // The codec writes the JMS properties exactly as for a message in memory; the body is then the stream.
-        QueuedMessage.write(exchange.getIn(), new RelayMessage(message.headerSection(), message.envelope()),
-                RelayIds.next(clock), "spool:" + name, clock.instant());
+        QueuedMessage.write(exchange.getIn(),
+                new RelayMessage(message.headerSection(), message.envelope(), message.headers()), RelayIds.next(clock),
+                "spool:" + name, clock.instant());
         exchange.getIn().setHeader(QueuedMessage.SIZE, Files.size(file));
         InputStream body = reads.withDeadlines(file, name, message::open);
         // Artemis closes the stream once it has sent it; this closes it when the send never started.

@@ -81,6 +81,7 @@ class FileBackedMimeParsingTest {
         }
         assertThat(fromFile.envelope().mailFrom()).isEqualTo(inMemory.envelope().mailFrom());
         assertThat(fromFile.envelope().recipients()).isEqualTo(inMemory.envelope().recipients());
+        assertThat(fromFile.headers()).isEqualTo(inMemory.headers());
         assertThat(fromFile.size()).isEqualTo(streamed.length);
         // a Message-ID the relay generates is random; everything else must be identical, byte for byte
         assertThat(streamed).isEqualTo(withMessageId(inMemory, fromFile.envelope().messageId()));

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.oauthsmtprelay.config.RelayKeys;
 import dev.oauthsmtprelay.message.Envelope;
 import dev.oauthsmtprelay.message.EnvelopeOverride;
+import dev.oauthsmtprelay.message.HeaderFacts;
 import dev.oauthsmtprelay.message.InvalidMessageException;
 import dev.oauthsmtprelay.message.RelayMessage;
 
@@ -438,6 +439,48 @@ class MimeMessageParserTest {
     void should_reject_a_bare_carriage_return_in_a_header() {
         assertRejected(crlf("From: a@example.com", "To: b@example.com", "Subject: one\rtwo", "", "x"),
                 "line 3 contains a carriage return that is not followed by a line feed");
+    }
+
+    @Test
+    void should_read_the_header_facts_later_stages_need_once() throws Exception {
+        RelayMessage message = parser.parse(crlf(
+                "From: Billing <billing@example.com>, archive@example.com",
+                "Sender: billing@example.com",
+                "To: customer@example.org",
+                "Subject: =?UTF-8?Q?Rechnung_f=C3=BCr?=",
+                " Mai",
+                "Subject: second",
+                "Auto-Submitted: auto-generated",
+                "",
+                "Body"));
+
+        assertThat(message.headers().from()).containsExactly("billing@example.com", "archive@example.com");
+        assertThat(message.headers().firstFrom()).contains("billing@example.com");
+        assertThat(message.headers().subject()).as("the first Subject, unfolded, not decoded")
+                .contains("=?UTF-8?Q?Rechnung_f=C3=BCr?= Mai");
+        assertThat(message.headers().automatic()).isTrue();
+        assertThat(message.headers()).as("the same facts a lenient reading of the queued bytes gives")
+                .isEqualTo(HeaderFacts.read(message.mime()));
+    }
+
+    @Test
+    void should_tell_a_person_s_message_from_a_report_or_an_auto_reply() throws Exception {
+        byte[] plain = crlf("From: a@example.com", "To: b@example.com", "Auto-Submitted: no", "", "x");
+        byte[] report = crlf("From: a@example.com", "To: b@example.com",
+                "Content-Type: Multipart/Report; report-type=delivery-status; boundary=b", "", "x");
+
+        assertThat(parser.parse(plain).headers().automatic()).isFalse();
+        assertThat(parser.parse(plain).headers().subject()).isEmpty();
+        assertThat(parser.parse(report).headers().automatic()).isTrue();
+    }
+
+    @Test
+    void should_remove_content_length_which_smtp_never_sends() throws Exception {
+        RelayMessage message = parser.parse(crlf("From: a@example.com", "To: b@example.com", "Content-Length: 3",
+                "Message-ID: <1@example.com>", "Date: Mon, 7 Dec 2026 10:00:00 +0000", "", "x"));
+
+        assertThat(headerSection(message.mime())).doesNotContainIgnoringCase("content-length")
+                .contains("Message-ID: <1@example.com>");
     }
 
     private void assertRejected(byte[] input, String... words) {

@@ -184,7 +184,7 @@ class LargeSpoolFileStreamingTest {
                     .isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
             assertThat(relayProperties(streamed).keySet()).isEqualTo(relayProperties(fromMemory).keySet())
                     .containsExactlyInAnyOrder("RelayMailFrom", "RelayRecipients", "RelayMessageId", "RelayId",
-                            "RelaySource", "RelayQueuedAt", "RelaySize");
+                            "RelaySource", "RelayQueuedAt", "RelaySize", "RelayHeaderFrom");
             Map<String, Object> streamedProperties = relayProperties(streamed);
             relayProperties(fromMemory).forEach((name, value) -> assertThat(streamedProperties.get(name))
                     .as(name).isInstanceOf(value.getClass()));
