@@ -1,13 +1,10 @@
 package dev.oauthsmtprelay.deadletter.dsn;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.oauthsmtprelay.deadletter.DeadLetter;
 import dev.oauthsmtprelay.deadletter.DeadLetterFiling;
 import dev.oauthsmtprelay.message.DeliveryStatusFields;
+import dev.oauthsmtprelay.message.HeaderFacts;
 import dev.oauthsmtprelay.message.MimeHeaderSection;
 import dev.oauthsmtprelay.message.StatusNotificationWriter;
 
@@ -54,7 +52,7 @@ public final class DeliveryStatusNotifier implements Processor {
     /** @return the spool file written, or null when no notification is due for this dead letter */
     public Path notifySender(DeadLetter letter) throws IOException, MessagingException {
         String sender = letter.mailFrom();
-        if (!notifications.mayNotify(sender) || automatic(letter.mime())) {
+        if (!notifications.mayNotify(sender) || HeaderFacts.read(letter.mime()).automatic()) {
             return null;
         }
         MimeBodyPart originalHeaders = new MimeBodyPart();
@@ -63,14 +61,6 @@ public final class DeliveryStatusNotifier implements Processor {
                 statusFields(letter), originalHeaders);
         LOG.info("Delivery status notification for dead letter {} queued to {} as {}", letter.id(), sender, target);
         return target;
-    }
-
-    private static boolean automatic(byte[] mime) throws MessagingException {
-        InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(mime));
-        String autoSubmitted = headers.getHeader("Auto-Submitted", null);
-        String contentType = headers.getHeader("Content-Type", null);
-        return autoSubmitted != null && !autoSubmitted.trim().equalsIgnoreCase("no")
-                || contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/report");
     }
 
     private static String explanation(DeadLetter letter) {
