@@ -69,7 +69,7 @@ class FatalBrokerErrorExitTest {
                 dataFs.fill(filler, 100_000);
                 failTheJournal(spool, "second");
                 long failedAt = System.nanoTime();
-                int exit = relay.awaitExit(Duration.ofSeconds(30));
+                int exit = awaitExit(relay, spool, data, hub);
                 long exitMs = Duration.ofNanos(System.nanoTime() - failedAt).toMillis();
 
                 assertThat(exit).as("exit status; log:\n" + relay.logTail()).isEqualTo(3);
@@ -93,6 +93,39 @@ class FatalBrokerErrorExitTest {
                         "first small 1", "first small 2", "second large", "second small 0", "second small 1",
                         "second small 2");
             }
+        }
+    }
+
+    /**
+     * With relay.delivery.ack-batch=8 as the default, the relay sometimes neither failed nor exited here (stop 43's
+     * note): what the spool, the broker's directory and the hub hold then tells a missed file from a message that
+     * the queue took without its journal failing.
+     */
+    private static int awaitExit(RelayProcess relay, Path spool, Path data, XOAuth2SmtpHub hub) throws Exception {
+        try {
+            return relay.awaitExit(Duration.ofSeconds(30));
+        } catch (IllegalStateException stillRunning) {
+            throw new IllegalStateException("spool: " + listing(spool) + "; broker directory: " + listing(data)
+                    + "; hub: " + hub.messageCount() + " messages, subjects " + subjects(hub) + "\n"
+                    + stillRunning.getMessage(), stillRunning);
+        }
+    }
+
+    private static String listing(Path directory) throws Exception {
+        if (!Files.exists(directory)) {
+            return "(none)";
+        }
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).map(file -> directory.relativize(file) + " " + size(file))
+                    .sorted().collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 
