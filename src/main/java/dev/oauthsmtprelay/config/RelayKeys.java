@@ -241,7 +241,7 @@ public final class RelayKeys {
     public static final Key<Integer> DELIVERY_CONCURRENCY = key("relay.delivery.concurrency", Stage.DELIVERY,
             integer(1, Integer.MAX_VALUE), "8", "Messages delivered in parallel.");
     public static final Key<Integer> DELIVERY_ACK_BATCH = key("relay.delivery.ack-batch", Stage.DELIVERY,
-            integer(1, 1000), "1", "Delivered messages a consumer confirms to the queue in one commit; 1 = each alone.");
+            integer(1, 1000), "8", "Delivered messages a consumer confirms to the queue in one commit; 1 = each alone.");
     public static final Key<Duration> DELIVERY_ACK_MAX_WAIT = key("relay.delivery.ack-max-wait", Stage.DELIVERY,
             DURATION, "50ms", "How long a delivered message may wait for its batch's commit.");
     public static final Key<Integer> PACING_MESSAGES_PER_MINUTE = key("relay.pacing.messages-per-minute",
