@@ -103,9 +103,8 @@ class FatalBrokerErrorExitTest {
     }
 
     /**
-     * With relay.delivery.ack-batch=8 as the default, the relay sometimes neither failed nor exited here (stop 43's
-     * note): what the spool, the broker's directory and the hub hold then tells a missed file from a message that
-     * the queue took without its journal failing.
+     * When the relay does not exit, what the spool, the broker's directory and the hub hold tells a missed spool file
+     * from a message the queue took without its journal failing (which is how the race above was found).
      */
     private static int awaitExit(RelayProcess relay, Path spool, Path data, XOAuth2SmtpHub hub) throws Exception {
         try {
