@@ -115,7 +115,7 @@ final class OperationsSetup {
         context.getRegistry().bind("relayQueueConsole", new QueueConsole(queueActions, consoleToken));
         StatusReport statusReport = new StatusReport(queue, broker, deadLetters, gate, pauses,
                 environment.accounts().all().stream().map(environment::tokenService).toList(), smtpListener,
-                context.getRegistry().lookupByNameAndType("relayDailyQuota", DailyQuota.class),
+                context.getRegistry().lookupByNameAndType(DailyQuota.BEAN, DailyQuota.class),
                 context.getRegistry().lookupByNameAndType("relaySendingSlots", SendingSlots.class), expiry);
         context.getRegistry().bind("relayStatus", statusReport);
         FlowHistory history = new FlowHistory(() -> (long) metrics.count("relay.messages.delivered"),

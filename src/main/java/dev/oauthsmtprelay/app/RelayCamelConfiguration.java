@@ -180,7 +180,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         context.addService(pauses);
         beans.bind(MailboxPauses.BEAN, pauses);
         DailyQuota quota = ProviderLimits.quota(settings, environment, clock);
-        beans.bind("relayDailyQuota", quota);
+        beans.bind(DailyQuota.BEAN, quota);
         if (quota.limited()) {
             quota.onMailbox(mailbox -> {
                 metrics.mailboxGauge("relay.mailbox.messages", "Messages the mailbox sent in the last 24 hours",
@@ -228,6 +228,7 @@ public class RelayCamelConfiguration implements CamelConfiguration {
         beans.bind(RelayParts.BEAN, OperationsSetup.install(context, environment, broker, gate, deadLetterStore,
                 metrics, jmsIntake.isPresent(), smtpListener, clock));
 
+        PerMessageSteps.bind(beans);
         RelayRoutes.load(context, settings.optional(RelayKeys.ROUTES_DIR).orElse(null));
         RelayRoutes.addSpoolIntake(context, settings.optional(RelayKeys.SPOOL_ARCHIVE_DIR).orElse(null));
         if (jmsIntake.isPresent()) {

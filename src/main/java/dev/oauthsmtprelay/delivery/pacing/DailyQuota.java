@@ -35,6 +35,8 @@ import dev.oauthsmtprelay.message.DeliveryAttempt;
  */
 public final class DailyQuota {
 
+    public static final String BEAN = "relayDailyQuota";
+
     static final Duration WINDOW = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(DailyQuota.class);
 

@@ -17,7 +17,8 @@ import dev.oauthsmtprelay.message.DeliveryAttempt;
 /**
  * The relay's counters, timers and gauges in a Micrometer Prometheus registry (camel-micrometer
  * is not published for Camel 4.22, so the relay updates Micrometer itself). The route files count with
- * bean steps ({@code bean: {ref: relayMetrics, method: delivered}}), so no stage imports this class;
+ * route steps ({@code process: {ref: relayCountDelivered}}, bound by {@code app/PerMessageSteps}, or
+ * {@code bean: {ref: relayMetrics, method: retried}}), so no stage imports this class;
  * operations code finds the instance of its relay with {@link #of(CamelContext)}.
  */
 public final class RelayMetrics {
