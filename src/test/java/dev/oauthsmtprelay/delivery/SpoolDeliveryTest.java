@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.delivery;
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -318,7 +319,7 @@ class SpoolDeliveryTest {
 
         relay.drop("raw.eml", headers + "Content-Length: 99\r\n" + body);
 
-        byte[] expected = (headers + body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] expected = (headers + body).getBytes(StandardCharsets.UTF_8);
         assertThat(hub.awaitMessages(1, WAIT).get(0).data()).isEqualTo(expected);
     }
 
@@ -329,7 +330,7 @@ class SpoolDeliveryTest {
         // As the relay queued messages before intake carried RelayHeaderFrom: delivery reads the From header itself.
         relay.context().createProducerTemplate().sendBodyAndHeaders("relayjms:queue:relay.outbound"
                         + "?connectionFactory=#relayProducerConnectionFactory&exchangePattern=InOnly",
-                mime.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                mime.getBytes(StandardCharsets.US_ASCII),
                 Map.of("RelayMailFrom", "billing@example.com", "RelayRecipients", "customer@example.net",
                         "RelayMessageId", "<old-1@example.com>", "RelayId", "old-1", "RelaySource", "spool:old.eml",
                         "RelayQueuedAt", System.currentTimeMillis()));

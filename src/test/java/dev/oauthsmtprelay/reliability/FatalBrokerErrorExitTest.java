@@ -3,6 +3,7 @@ package dev.oauthsmtprelay.reliability;
 import static dev.oauthsmtprelay.fixtures.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ class FatalBrokerErrorExitTest {
         }
         try (var files = Files.list(large)) {
             return files.count();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1; // not known: the await goes on
         }
     }
@@ -135,7 +136,7 @@ class FatalBrokerErrorExitTest {
         try (var files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).map(file -> directory.relativize(file) + " " + size(file))
                     .sorted().collect(Collectors.joining(", ", "[", "]"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(not listed: " + e.getMessage() + ")";
         }
     }
@@ -143,7 +144,7 @@ class FatalBrokerErrorExitTest {
     private static long size(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }
