@@ -227,6 +227,8 @@ public final class RelayKeys {
     public static final Key<Integer> SMTP_POOL_MAX_MESSAGES_PER_CONNECTION = key(
             "relay.smtp.pool.max-messages-per-connection", Stage.SMTP, integer(1, Integer.MAX_VALUE), "1000",
             "A connection is closed after this many messages; 1 = no reuse.");
+    public static final Key<Boolean> SMTP_PIPELINING = key("relay.smtp.pipelining", Stage.SMTP, BOOL, "true",
+            "Send MAIL FROM, RCPT TO and DATA together when the hub offers PIPELINING (RFC 2920).");
 
     // Microsoft Graph (credentials files with "transport": "graph")
     public static final Key<Integer> GRAPH_MAX_PER_MAILBOX = key("relay.graph.max-per-mailbox", Stage.GRAPH,

@@ -128,6 +128,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
     private final long maxMessageSize;
     private final boolean requireAuth;
     private final boolean advertiseAuth;
+    private final boolean advertisePipelining;
     private final boolean requireSenderMatchesMailbox;
     /** Exchange's SendAs check on the From header: the mailbox itself, or an address it was granted SendAs for. */
     private final Set<String> sendAsGrants;
@@ -156,6 +157,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
     private final Map<String, AtomicInteger> authenticatedConnections = new ConcurrentHashMap<>();
     private final Map<String, Integer> peakAuthenticatedConnections = new ConcurrentHashMap<>();
     private final AtomicInteger connectionLimitRefusals = new AtomicInteger();
+    private final AtomicInteger pipelinedCommands = new AtomicInteger();
     private final List<ConnectionLog> connections = new ArrayList<>(); // guarded by itself
     private final List<AuthAttempt> authAttempts = new ArrayList<>(); // guarded by itself
     private final AtomicInteger connectionCounter = new AtomicInteger();
@@ -180,6 +182,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         this.maxMessageSize = b.maxMessageSize;
         this.requireAuth = b.requireAuth;
         this.advertiseAuth = b.advertiseAuth;
+        this.advertisePipelining = b.advertisePipelining;
         this.requireSenderMatchesMailbox = b.requireSenderMatchesMailbox;
         this.enforceSendAs = b.enforceSendAs;
         this.sendAsGrants = Set.copyOf(b.sendAsGrants);
@@ -561,6 +564,14 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         return peakAuthenticatedConnections.getOrDefault(mailbox.toLowerCase(Locale.ROOT), 0);
     }
 
+    /**
+     * Commands that arrived while the replies to earlier ones were still unsent: what a pipelining client sends
+     * (RFC 2920). Counted only as far as they arrive within the reply latency, so set one to observe it.
+     */
+    public int pipelinedCommandCount() {
+        return pipelinedCommands.get();
+    }
+
     /** MAIL FROM commands refused with 432 4.3.2 because the mailbox had too many connections. */
     public int connectionLimitRefusals() {
         return connectionLimitRefusals.get();
@@ -582,6 +593,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private HubLineReader reader;
         private OutputStream out;
         private final HubLineReader.Line line = new HubLineReader.Line();
+        private long unsentRepliesSince; // System.nanoTime() of the oldest reply not flushed yet; 0 = none
 
         private boolean tls;
         private boolean greeted; // EHLO/HELO seen since connect or STARTTLS
@@ -620,6 +632,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                         log.event("client closed the connection");
                         return;
                     }
+                    if (unsentRepliesSince != 0) {
+                        pipelinedCommands.incrementAndGet();
+                    }
                     handleLine();
                 }
             } catch (SocketTimeoutException e) {
@@ -633,6 +648,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                 log.event("hub error: " + e);
                 tryReply("451 4.3.0 Internal hub error");
             } finally {
+                sendQuietly();
                 forgetLogin();
                 closeQuietly(socket);
                 closeQuietly(plainSocket);
@@ -753,6 +769,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             List<String> lines = new ArrayList<>();
             lines.add(first);
             lines.add("SIZE " + maxMessageSize);
+            if (advertisePipelining) {
+                lines.add("PIPELINING");
+            }
             lines.add("8BITMIME");
             if (tlsMode == TlsMode.STARTTLS_REQUIRED && !tls) {
                 lines.add("STARTTLS");
@@ -783,6 +802,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                 return;
             }
             reply("220 2.0.0 Ready to start TLS");
+            send(); // before the handshake, whatever the client sent after STARTTLS
             if (reader.buffered() > 0) { // RFC 3207 / CVE-2011-0411: never act on pipelined plaintext
                 log.event("discarded " + reader.buffered() + " byte(s) sent after STARTTLS before the handshake");
             }
@@ -1081,10 +1101,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         }
 
         private void reply(String text) throws IOException {
-            pause(replyLatencyMillis);
             log.server(text);
             out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            sendUnlessMoreCommandsWait();
         }
 
         private void replyMultiline(int code, List<String> lines) throws IOException {
@@ -1096,7 +1115,46 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
                 sb.append(l).append("\r\n");
             }
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            sendUnlessMoreCommandsWait();
+        }
+
+        /**
+         * As a pipelining server (RFC 2920), answers commands that arrived together in one go: the replies
+         * written so far go out when no further command waits to be read. The reply latency is paid once per
+         * such batch, counted from its first reply, as a network's round trip would be.
+         */
+        private void sendUnlessMoreCommandsWait() throws IOException {
+            if (unsentRepliesSince == 0) {
+                unsentRepliesSince = System.nanoTime();
+            }
+            while (!moreInputWaiting()) {
+                long wait = unsentRepliesSince + replyLatencyMillis * 1_000_000 - System.nanoTime();
+                if (wait <= 0) {
+                    send();
+                    return;
+                }
+                pause(Math.max(1, wait / 1_000_000));
+            }
+        }
+
+        /** Bytes read but not consumed, or still in the socket (under TLS: records not decrypted yet). */
+        private boolean moreInputWaiting() throws IOException {
+            return reader.buffered() > 0 || plainSocket.getInputStream().available() > 0;
+        }
+
+        private void send() throws IOException {
+            unsentRepliesSince = 0;
             out.flush();
+        }
+
+        private void sendQuietly() {
+            try {
+                if (out != null && unsentRepliesSince != 0 && !socket.isClosed()) {
+                    send();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is going away anyway
+            }
         }
 
         private void pause(long millis) throws IOException {
@@ -1464,6 +1522,7 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private boolean requireAuth = true;
         private boolean advertiseAuth = true;
+        private boolean advertisePipelining = true;
         private boolean requireSenderMatchesMailbox;
         private boolean enforceSendAs;
         private final Set<String> sendAsGrants = new java.util.HashSet<>();
@@ -1534,6 +1593,12 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
             return this;
         }
 
+        /** Default true, as Gmail and Exchange Online do: PIPELINING in the EHLO reply. */
+        public Builder advertisePipelining(boolean advertise) {
+            this.advertisePipelining = advertise;
+            return this;
+        }
+
         /**
          * Refuse, like Exchange with {@code 550 5.7.60}, a message whose From header is neither the logged-in mailbox
          * nor one of {@code grantedSendAs} (Add-RecipientPermission … -AccessRights SendAs).
@@ -1558,8 +1623,9 @@ public final class XOAuth2SmtpHub implements AutoCloseable {
         }
 
         /**
-         * Waits this long before every reply, as a hub across a network seems to a client that waits for each
-         * answer (round trip plus the server's own time). Default: none.
+         * Waits this long before each reply reaches the client, as a hub across a network seems (round trip plus
+         * the server's own time); the replies to pipelined commands that arrive within it go out together.
+         * Default: none.
          */
         public Builder replyLatency(Duration latency) {
             this.replyLatency = Objects.requireNonNull(latency);

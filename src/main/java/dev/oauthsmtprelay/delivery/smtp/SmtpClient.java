@@ -191,7 +191,8 @@ public final class SmtpClient {
     }
 
     private SmtpConnection connect(String mailbox, AccessToken token) throws MessagingException {
-        SMTPTransport transport = (SMTPTransport) session.getTransport(SmtpSessions.protocol(settings));
+        SMTPTransport transport = new PipeliningSmtpTransport(session, SmtpSessions.protocol(settings),
+                settings.pipelining());
         try {
             transport.connect(settings.host(), settings.port(), mailbox, token.value());
             return new SmtpConnection(mailbox, transport, token, clock.instant());

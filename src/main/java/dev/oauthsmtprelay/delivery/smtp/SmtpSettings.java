@@ -10,7 +10,7 @@ import dev.oauthsmtprelay.credentials.AccountHub;
 
 /** Where and how the relay talks to the provider's SMTP hub. */
 public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> trustStore, Duration connectTimeout,
-                           Duration readTimeout) {
+                           Duration readTimeout, boolean pipelining) {
 
     /** @param defaultHost the hub when {@code relay.smtp.host} is not set: the provider's, from the credentials */
     public static SmtpSettings from(RelaySettings settings, String defaultHost) {
@@ -18,7 +18,8 @@ public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> tr
         String host = settings.optional(RelayKeys.SMTP_HOST).orElse(defaultHost);
         int port = settings.optional(RelayKeys.SMTP_PORT).orElse(tls.defaultPort());
         return new SmtpSettings(host, port, tls, settings.optional(RelayKeys.SMTP_TRUST_STORE),
-                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT));
+                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT),
+                settings.get(RelayKeys.SMTP_PIPELINING));
     }
 
     /**
@@ -32,7 +33,8 @@ public record SmtpSettings(String host, int port, TlsMode tls, Optional<Path> tr
         int port = hub.port().orElseGet(() -> hub.host().isPresent() || hub.tls().isPresent() ? tls.defaultPort()
                 : settings.optional(RelayKeys.SMTP_PORT).orElse(tls.defaultPort()));
         return new SmtpSettings(host, port, tls, settings.optional(RelayKeys.SMTP_TRUST_STORE),
-                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT));
+                settings.get(RelayKeys.SMTP_CONNECT_TIMEOUT), settings.get(RelayKeys.SMTP_TIMEOUT),
+                settings.get(RelayKeys.SMTP_PIPELINING));
     }
 
     public String describe() {

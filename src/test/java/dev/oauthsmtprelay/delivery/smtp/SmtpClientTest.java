@@ -79,7 +79,12 @@ class SmtpClientTest {
     }
 
     private SmtpClient client(String host, int port, TlsMode mode, Optional<Path> trust) {
-        SmtpSettings settings = new SmtpSettings(host, port, mode, trust, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        return client(host, port, mode, trust, true);
+    }
+
+    private SmtpClient client(String host, int port, TlsMode mode, Optional<Path> trust, boolean pipelining) {
+        SmtpSettings settings = new SmtpSettings(host, port, mode, trust, Duration.ofSeconds(5), Duration.ofSeconds(5),
+                pipelining);
         return new SmtpClient(settings, googleTokens(tokenServer.tokenEndpoint("google")));
     }
 
@@ -242,6 +247,60 @@ class SmtpClientTest {
         assertThatThrownBy(() -> client.deliver(message(client, "gone@example.net")))
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT))
                 .hasMessageContaining("550 5.1.1");
+    }
+
+    @Test
+    void should_send_mail_from_every_rcpt_to_and_data_together_when_the_hub_offers_pipelining() throws Exception {
+        // With a reply latency the hub sees which commands arrived before it had answered the ones before them.
+        hub = hubBuilder().replyLatency(Duration.ofMillis(150)).start();
+        SmtpClient client = client(hub, true);
+
+        client.deliver(message(client, "bob@example.net", "carol@example.net"));
+
+        assertThat(hub.pipelinedCommandCount()).as("RCPT, RCPT and DATA sent before MAIL FROM's reply").isEqualTo(3);
+        assertThat(hub.awaitMessages(1, Duration.ofSeconds(5)).get(0).recipients())
+                .containsExactly("bob@example.net", "carol@example.net");
+    }
+
+    @Test
+    void should_send_one_command_at_a_time_when_pipelining_is_off_or_not_offered() throws Exception {
+        hub = hubBuilder().replyLatency(Duration.ofMillis(150)).start();
+        SmtpClient off = client(hub.hostName(), hub.port(), TlsMode.STARTTLS, Optional.of(hub.certificatePemPath()),
+                false);
+        off.deliver(message(off, "bob@example.net", "carol@example.net"));
+        assertThat(hub.pipelinedCommandCount()).isZero();
+        hub.close();
+
+        hub = hubBuilder().replyLatency(Duration.ofMillis(150)).advertisePipelining(false).start();
+        SmtpClient notOffered = client(hub, true);
+        notOffered.deliver(message(notOffered, "bob@example.net", "carol@example.net"));
+        assertThat(hub.pipelinedCommandCount()).isZero();
+        assertThat(hub.awaitMessages(1, Duration.ofSeconds(5)).get(0).recipients())
+                .containsExactly("bob@example.net", "carol@example.net");
+    }
+
+    @Test
+    void should_judge_a_refusal_by_its_own_reply_when_commands_were_sent_ahead() throws Exception {
+        hub = hubBuilder().start();
+        hub.rejectRecipient("gone@example.net", "550 5.1.1 no such user");
+        SmtpClient client = client(hub, true);
+
+        // The RCPT TO and DATA sent ahead of a refused MAIL FROM get 503s, which must not pass for its reply.
+        hub.failNextMail(1, "451 4.7.1 Try again later");
+        assertThatThrownBy(() -> client.deliver(message(client, "bob@example.net")))
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> {
+                    assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.TRANSIENT);
+                    assertThat(f.hubReply()).startsWith("451 4.7.1");
+                });
+        // Every recipient refused: DATA, already sent, is refused too, and that reply is read before RSET.
+        assertThatThrownBy(() -> client.deliver(message(client, "gone@example.net")))
+                .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.kind()).isEqualTo(DeliveryFailure.Kind.PERMANENT))
+                .hasMessageContaining("550 5.1.1");
+
+        DeliveryReport report = client.deliver(message(client, "bob@example.net"));
+
+        assertThat(report.accepted()).containsExactly("bob@example.net");
+        assertThat(hub.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
     }
 
     @Test

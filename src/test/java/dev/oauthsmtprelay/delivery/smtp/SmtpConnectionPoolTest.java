@@ -74,7 +74,7 @@ class SmtpConnectionPoolTest {
         TokenService tokens = new TokenService(TokenClients.forCredentials(new CredentialsFileReader().read(file,
                 "example.com").credentials(), clock, Duration.ofSeconds(5)), clock, TokenPolicy.defaults());
         SmtpSettings settings = new SmtpSettings(hub.hostName(), hub.port(), TlsMode.STARTTLS,
-                Optional.of(hub.certificatePemPath()), Duration.ofSeconds(5), Duration.ofSeconds(5));
+                Optional.of(hub.certificatePemPath()), Duration.ofSeconds(5), Duration.ofSeconds(5), true);
         pool = new SmtpConnectionPool(poolSettings, clock);
         return new SmtpClient(settings, tokens, pool, clock);
     }
