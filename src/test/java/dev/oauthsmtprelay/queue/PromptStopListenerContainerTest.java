@@ -199,9 +199,10 @@ class PromptStopListenerContainerTest {
                         .process(exchange -> {
                             String text = exchange.getMessage().getBody(String.class);
                             handling.handle(text, exchange);
-                            taken.add(text);
+                            // In this order: the tests wait on taken, then read takenWithCounts.
                             takenWithCounts.add(text + " #"
                                     + exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class));
+                            taken.add(text);
                         });
             }
         });
