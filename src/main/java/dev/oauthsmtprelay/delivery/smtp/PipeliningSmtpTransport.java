@@ -2,9 +2,7 @@ package dev.oauthsmtprelay.delivery.smtp;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 
 import jakarta.mail.Address;
 import jakarta.mail.Message;
@@ -30,15 +28,12 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 final class PipeliningSmtpTransport extends SMTPTransport {
 
     private final boolean pipelining;
-    private final String protocol;
-    private Address[] recipients; // of the message being sent
-    private boolean pipelineThisMessage;
+    private Address[] pipelinedRecipients; // of the message being sent, when it goes out pipelined
     private final Deque<String> sentAhead = new ArrayDeque<>(); // commands whose reply Angus Mail has not read yet
 
     PipeliningSmtpTransport(Session session, String protocol, boolean pipelining) {
         super(session, new URLName(protocol, null, -1, null, null, null), protocol, "smtps".equals(protocol));
-        this.protocol = protocol;
-        this.pipelining = pipelining;
+        this.pipelining = pipelining && !notifyRequested(session, protocol) && !chunking(session, protocol);
     }
 
     /** True when the messages on this connection go out pipelined. */
@@ -48,14 +43,13 @@ final class PipeliningSmtpTransport extends SMTPTransport {
 
     @Override
     public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
-        pipelineThisMessage = pipelines() && plainAddresses(addresses) && !notifyRequested(message)
-                && !chunking();
-        recipients = addresses;
+        boolean pipeline = pipelines() && plainAddresses(addresses)
+                && !(message instanceof SMTPMessage smtp && smtp.getNotifyOptions() != 0);
+        pipelinedRecipients = pipeline ? addresses : null;
         try {
             super.sendMessage(message, addresses);
         } finally {
-            recipients = null;
-            pipelineThisMessage = false;
+            pipelinedRecipients = null;
         }
     }
 
@@ -69,17 +63,17 @@ final class PipeliningSmtpTransport extends SMTPTransport {
             readRepliesOwed();
         }
         super.sendCommand(command);
-        if (pipelineThisMessage && command.startsWith("MAIL FROM:")) {
-            List<String> group = new ArrayList<>();
-            for (Address recipient : recipients) {
-                group.add("RCPT TO:" + bracketed(((InternetAddress) recipient).getAddress()));
+        if (pipelinedRecipients != null && command.startsWith("MAIL FROM:")) {
+            for (Address recipient : pipelinedRecipients) {
+                sendAhead("RCPT TO:" + bracketed(((InternetAddress) recipient).getAddress()));
             }
-            group.add("DATA");
-            for (String next : group) {
-                super.sendCommand(next);
-                sentAhead.add(next);
-            }
+            sendAhead("DATA");
         }
+    }
+
+    private void sendAhead(String command) throws MessagingException {
+        super.sendCommand(command);
+        sentAhead.add(command);
     }
 
     /** Reads and drops the replies to commands sent ahead that Angus Mail did not get to. */
@@ -92,7 +86,8 @@ final class PipeliningSmtpTransport extends SMTPTransport {
         }
         if (hubAwaitsData) {
             throw new MessagingException("The hub accepted DATA for a transaction that ended early; closing the"
-                    + " connection so that nothing is delivered",
+                    + " connection so that nothing is delivered. If this repeats, the hub mishandles pipelined"
+                    + " commands: set relay.smtp.pipelining=false",
                     new IOException("pipelined DATA accepted, message not sent"));
         }
     }
@@ -110,14 +105,16 @@ final class PipeliningSmtpTransport extends SMTPTransport {
         return true;
     }
 
-    /** Angus Mail adds {@code NOTIFY=} to each RCPT TO when a DSN request is set; the relay sets none. */
-    private boolean notifyRequested(Message message) {
-        return (message instanceof SMTPMessage smtp && smtp.getNotifyOptions() != 0)
-                || session.getProperty("mail." + protocol + ".dsn.notify") != null;
+    /**
+     * Angus Mail adds {@code NOTIFY=} to each RCPT TO when a DSN request is set: here in the session, or on the
+     * message ({@link #sendMessage}). The relay sets none.
+     */
+    private static boolean notifyRequested(Session session, String protocol) {
+        return session.getProperty("mail." + protocol + ".dsn.notify") != null;
     }
 
     /** With a chunk size set and CHUNKING offered, Angus Mail sends BDAT instead of DATA. */
-    private boolean chunking() {
+    private static boolean chunking(Session session, String protocol) {
         String size = session.getProperty("mail." + protocol + ".chunksize");
         return size != null && !size.isBlank() && !"0".equals(size.trim());
     }
